@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace cxr::cli {
+
+// Each verb registers itself on the top-level app. Its callback stores the
+// process exit code in `exitCode` (0 success, 1 failure, 3 partial: some
+// items failed but the rest were done) instead of calling exit(), so that
+// destructors run and files are closed.
+void addStatsCommand(CLI::App &app, int &exitCode);
+void addPhantomsCommand(CLI::App &app, int &exitCode);
+
+} // namespace cxr::cli

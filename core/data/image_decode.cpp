@@ -1,0 +1,108 @@
+// SPDX-License-Identifier: MIT
+#include "data/image_decode.h"
+
+#include <fstream>
+#include <vector>
+
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "data/dicom_decode.h"
+#include "errors.h"
+
+namespace cxr {
+namespace {
+
+// Any channel count and integer depth OpenCV returns -> CV_32FC1 in [0, 1].
+cv::Mat toGrayFloat(const cv::Mat &decoded) {
+    cv::Mat gray;
+    switch (decoded.channels()) {
+    case 1:
+        gray = decoded;
+        break;
+    case 3: // OpenCV decodes colour as BGR; palette PNGs arrive expanded to BGR
+        cv::cvtColor(decoded, gray, cv::COLOR_BGR2GRAY);
+        break;
+    case 4:
+        cv::cvtColor(decoded, gray, cv::COLOR_BGRA2GRAY);
+        break;
+    default:
+        cv::extractChannel(decoded, gray, 0);
+        break;
+    }
+    cv::Mat out;
+    switch (gray.depth()) {
+    case CV_8U:
+        gray.convertTo(out, CV_32F, 1.0 / 255.0);
+        break;
+    case CV_16U:
+        gray.convertTo(out, CV_32F, 1.0 / 65535.0);
+        break;
+    default: {
+        // Float or signed TIFFs have no fixed range: stretch what is there.
+        gray.convertTo(out, CV_32F);
+        cv::normalize(out, out, 0.0, 1.0, cv::NORM_MINMAX);
+        cv::patchNaNs(out, 0.0);
+        break;
+    }
+    }
+    return out;
+}
+
+} // namespace
+
+std::string readFileBytes(const std::filesystem::path &file, std::uint64_t maxBytes) {
+    std::error_code error;
+    const auto status = std::filesystem::status(file, error);
+    if (error || !std::filesystem::exists(status))
+        throw ImageLoadError(file, "the file does not exist");
+    if (std::filesystem::is_directory(status))
+        throw ImageLoadError(file, "it is a folder, not an image file");
+    const auto size = std::filesystem::file_size(file, error);
+    if (error)
+        throw ImageLoadError(file, error.message());
+    if (size > maxBytes)
+        throw ImageLoadError(file,
+                             "the file is " + std::to_string(size >> 20) +
+                                 " MiB, above the limit of " + std::to_string(maxBytes >> 20) +
+                                 " MiB");
+    std::ifstream stream(file, std::ios::binary);
+    if (!stream)
+        throw ImageLoadError(file, "the file cannot be opened for reading (check its permissions)");
+    std::string bytes(static_cast<std::size_t>(size), '\0');
+    if (!stream.read(bytes.data(), static_cast<std::streamsize>(size)))
+        throw ImageLoadError(file, "reading the file failed part way");
+    return bytes;
+}
+
+DecodedImage decodeImage(const std::filesystem::path &file) {
+    return decodeImageBytes(readFileBytes(file), file);
+}
+
+DecodedImage decodeImageBytes(const std::string &bytes, const std::filesystem::path &file) {
+    // The header check comes first: it refuses bombs and truncated files
+    // before any decoder allocates or guesses.
+    const ImageHeader header = parseImageHeader(bytes, file);
+    if (header.format == ImageFormat::Dicom)
+        return decodeDicom(bytes, file);
+
+    const cv::Mat buffer(1,
+                         static_cast<int>(bytes.size()),
+                         CV_8UC1,
+                         const_cast<char *>(bytes.data())); // imdecode only reads it
+    cv::Mat decoded;
+    try {
+        decoded = cv::imdecode(buffer, cv::IMREAD_UNCHANGED);
+    } catch (const cv::Exception &e) {
+        throw ImageLoadError(file, std::string("the decoder failed: ") + e.what());
+    }
+    if (decoded.empty())
+        throw ImageLoadError(file,
+                             std::string("the ") + imageFormatName(header.format) +
+                                 " data is corrupt and could not be decoded");
+    if (decoded.cols != header.width || decoded.rows != header.height)
+        throw ImageLoadError(file, "the decoded size does not match the header's size");
+    return DecodedImage{toGrayFloat(decoded), header};
+}
+
+} // namespace cxr

@@ -1,0 +1,43 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <opencv2/core/mat.hpp>
+
+#include "data/image_header.h"
+
+namespace cxr {
+
+// A decoded X-ray: one grayscale plane of 32-bit floats in [0, 1] where 1 is
+// the brightest (densest) value as a radiologist would see it, at the file's
+// own resolution. header keeps what the file stored (format, bits, channels).
+struct DecodedImage {
+    cv::Mat pixels; // CV_32FC1, never empty
+    ImageHeader header;
+};
+
+// Files larger than this are refused before being read into memory.
+constexpr std::uint64_t kMaxImageFileBytes = std::uint64_t{1} << 30;
+
+// Decodes PNG, JPEG, BMP, TIFF (8 or 16 bits; gray, RGB, RGBA or palette) and
+// DICOM into one grayscale float image. Colour is reduced with the ITU-R
+// BT.601 luma weights, alpha is ignored, integer samples are divided by the
+// largest value their type holds. DICOM goes through decodeDicom().
+//
+// Throws ImageLoadError naming the file and the problem (missing, unreadable,
+// empty, not an image, truncated, corrupt, above kMaxImagePixels). Never
+// returns an empty image. Safe to call from several threads at once.
+DecodedImage decodeImage(const std::filesystem::path &file);
+
+// The same for a file already in memory; `file` names it in errors.
+DecodedImage decodeImageBytes(const std::string &bytes, const std::filesystem::path &file);
+
+// Reads a whole file into memory with the checks above (exists, readable,
+// not a folder, at most maxBytes). Throws ImageLoadError.
+std::string readFileBytes(const std::filesystem::path &file,
+                          std::uint64_t maxBytes = kMaxImageFileBytes);
+
+} // namespace cxr

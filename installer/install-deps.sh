@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
+# Installs the Debian 12 packages CXR Studio builds and tests with.
+# Idempotent and non-interactive: only missing packages are installed.
+# Works as root or through sudo.
+set -euo pipefail
+
+# Build and run-time libraries.
+packages=(
+    build-essential cmake ninja-build ccache pkg-config
+    qt6-base-dev libqcustomplot-dev
+    libtorch-dev libopencv-dev libdcmtk-dev
+    nlohmann-json3-dev libcli11-dev libcsv-dev libssl-dev libcurl4-openssl-dev
+    libgtest-dev libgmock-dev zlib1g-dev libqt6svg6
+    clang-format
+)
+# Test- and benchmark-only: PyTorch reference, headless display.
+packages+=(python3-torchvision python3-torch xvfb xauth)
+
+missing=()
+for p in "${packages[@]}"; do
+    if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then
+        missing+=("$p")
+    fi
+done
+
+if [ ${#missing[@]} -eq 0 ]; then
+    echo "install-deps: all ${#packages[@]} packages present"
+    exit 0
+fi
+
+sudo_cmd=()
+if [ "$(id -u)" -ne 0 ]; then
+    command -v sudo >/dev/null || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+    sudo_cmd=(sudo)
+fi
+
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo_cmd[@]}" apt-get update -qq
+"${sudo_cmd[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"

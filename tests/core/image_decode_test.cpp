@@ -1,0 +1,154 @@
+// SPDX-License-Identifier: MIT
+#include <gtest/gtest.h>
+#include <opencv2/core.hpp>
+#include <opencv2/imgcodecs.hpp>
+
+#include "data/folder_walk.h"
+#include "data/image_decode.h"
+#include "errors.h"
+#include "support/test_support.h"
+
+namespace cxr {
+namespace {
+namespace fs = std::filesystem;
+
+// Expects decodeImage(file) to fail with a reason containing `words`, and
+// the message to name the file.
+void expectLoadError(const fs::path &file, const std::string &words) {
+    try {
+        decodeImage(file);
+        ADD_FAILURE() << "expected ImageLoadError for " << file;
+    } catch (const ImageLoadError &e) {
+        EXPECT_NE(e.reason().find(words), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find(file.filename().string()), std::string::npos);
+    }
+}
+
+TEST(ImageDecode, EightBitGrayKeepsValues) {
+    test::TempDir dir;
+    const cv::Mat image = test::gradientImage(40, 30);
+    test::writeImage(dir / "g.png", image);
+    const DecodedImage decoded = decodeImage(dir / "g.png");
+    ASSERT_EQ(decoded.pixels.type(), CV_32FC1);
+    EXPECT_EQ(decoded.pixels.size(), cv::Size(40, 30));
+    EXPECT_EQ(decoded.header.bitDepth, 8);
+    EXPECT_EQ(decoded.header.channels, 1);
+    EXPECT_FLOAT_EQ(decoded.pixels.at<float>(29, 39), image.at<std::uint8_t>(29, 39) / 255.0f);
+    EXPECT_FLOAT_EQ(decoded.pixels.at<float>(0, 0), 0.0f);
+}
+
+TEST(ImageDecode, SixteenBitUsesTheFullRange) {
+    test::TempDir dir;
+    const cv::Mat image = test::gradientImage(20, 20, CV_16UC1);
+    test::writeImage(dir / "g16.png", image);
+    const DecodedImage decoded = decodeImage(dir / "g16.png");
+    EXPECT_EQ(decoded.header.bitDepth, 16);
+    EXPECT_NEAR(decoded.pixels.at<float>(19, 19), 1.0f, 1e-6);
+    EXPECT_NEAR(decoded.pixels.at<float>(10, 5), image.at<std::uint16_t>(10, 5) / 65535.0f, 1e-6);
+}
+
+TEST(ImageDecode, ColourAndAlphaBecomeLuma) {
+    test::TempDir dir;
+    cv::Mat rgb(10, 10, CV_8UC3, cv::Scalar(0, 0, 255)); // pure red in BGR order
+    test::writeImage(dir / "red.png", rgb);
+    test::writeImage(dir / "red.jpg", rgb);
+    cv::Mat rgba(10, 10, CV_8UC4, cv::Scalar(0, 255, 0, 10)); // green, nearly transparent
+    test::writeImage(dir / "green.png", rgba);
+    test::writeImage(dir / "red.bmp", rgb);
+    test::writeImage(dir / "red.tiff", rgb);
+    // BT.601 luma: 0.299 R + 0.587 G + 0.114 B.
+    EXPECT_NEAR(decodeImage(dir / "red.png").pixels.at<float>(5, 5), 0.299f, 0.005);
+    EXPECT_NEAR(decodeImage(dir / "red.jpg").pixels.at<float>(5, 5), 0.299f, 0.03);
+    EXPECT_NEAR(decodeImage(dir / "red.bmp").pixels.at<float>(5, 5), 0.299f, 0.005);
+    EXPECT_NEAR(decodeImage(dir / "red.tiff").pixels.at<float>(5, 5), 0.299f, 0.005);
+    const DecodedImage green = decodeImage(dir / "green.png");
+    EXPECT_EQ(green.header.channels, 4);
+    EXPECT_NEAR(green.pixels.at<float>(5, 5), 0.587f, 0.005);
+    EXPECT_EQ(decodeImage(dir / "red.tiff").header.format, ImageFormat::Tiff);
+}
+
+TEST(ImageDecode, PalettePng) {
+    test::TempDir dir;
+    // 2x1 image, palette {black, white}, pixels [1, 0] at 8 bits per index.
+    const std::string palette = std::string("\0\0\0", 3) + "\xFF\xFF\xFF";
+    const std::string raw = std::string("\0\x01\x00", 3);
+    test::writeFile(dir / "pal.png",
+                    test::pngBytes(2, 1, 8, 3, raw, test::pngChunk("PLTE", palette)));
+    const DecodedImage decoded = decodeImage(dir / "pal.png");
+    EXPECT_EQ(decoded.pixels.size(), cv::Size(2, 1));
+    EXPECT_FLOAT_EQ(decoded.pixels.at<float>(0, 0), 1.0f);
+    EXPECT_FLOAT_EQ(decoded.pixels.at<float>(0, 1), 0.0f);
+}
+
+TEST(ImageDecode, OneByOneAndOneByN) {
+    test::TempDir dir;
+    test::writeImage(dir / "dot.png", cv::Mat(1, 1, CV_8UC1, cv::Scalar(200)));
+    test::writeImage(dir / "line.png", test::gradientImage(1, 50));
+    EXPECT_NEAR(decodeImage(dir / "dot.png").pixels.at<float>(0, 0), 200 / 255.0f, 1e-6);
+    EXPECT_EQ(decodeImage(dir / "line.png").pixels.size(), cv::Size(1, 50));
+}
+
+TEST(ImageDecode, CorruptInputsGiveClearErrors) {
+    test::TempDir dir;
+    test::writeImage(dir / "good.png", test::gradientImage(64, 64));
+    test::writeImage(dir / "good.jpg", test::gradientImage(64, 64));
+    const std::string png = test::readFile(dir / "good.png");
+    const std::string jpg = test::readFile(dir / "good.jpg");
+
+    test::writeFile(dir / "zero.png", "");
+    expectLoadError(dir / "zero.png", "empty");
+    test::writeFile(dir / "text.png", "hello, I am not an image\n");
+    expectLoadError(dir / "text.png", "not a PNG, JPEG");
+    test::writeFile(dir / "cut.png", png.substr(0, png.size() / 2));
+    expectLoadError(dir / "cut.png", "truncated");
+    test::writeFile(dir / "cut.jpg", jpg.substr(0, jpg.size() / 2));
+    expectLoadError(dir / "cut.jpg", "truncated");
+    test::writeFile(dir / "header_only.jpg", jpg.substr(0, 10));
+    expectLoadError(dir / "header_only.jpg", "truncated");
+    expectLoadError(dir / "absent.png", "does not exist");
+    fs::create_directory(dir / "folder.png");
+    expectLoadError(dir / "folder.png", "folder");
+
+    // Flipped bytes inside the compressed data: libpng's CRC check fails.
+    std::string flipped = png;
+    for (std::size_t i = 60; i < 80 && i < flipped.size() - 12; ++i)
+        flipped[i] = static_cast<char>(~flipped[i]);
+    test::writeFile(dir / "flipped.png", flipped);
+    expectLoadError(dir / "flipped.png", "corrupt");
+}
+
+TEST(ImageDecode, RefusesDecompressionBombsBeforeDecoding) {
+    test::TempDir dir;
+    // A valid PNG whose header claims 60000 x 60000 (3.6 gigapixels).
+    test::writeFile(dir / "bomb.png", test::pngBytes(60000, 60000, 8, 0, std::string(10, '\0')));
+    expectLoadError(dir / "bomb.png", "safety limit");
+}
+
+TEST(ImageDecode, UnreadableFileNamesThePermissionProblem) {
+    if (geteuid() == 0)
+        GTEST_SKIP() << "running as root: file permissions do not stop reads";
+    test::TempDir dir;
+    test::writeImage(dir / "locked.png", test::gradientImage(8, 8));
+    fs::permissions(dir / "locked.png", fs::perms::none);
+    expectLoadError(dir / "locked.png", "permissions");
+}
+
+// Every real sample X-ray decodes to a plausible, non-constant image.
+TEST(ImageDecode, EveryRealSampleImageDecodes) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    std::vector<Rejected> rejected;
+    const auto images = listImages(test::sharedData() / "cxr-sample", rejected);
+    ASSERT_EQ(images.size(), 160u);
+    for (const fs::path &image : images) {
+        const DecodedImage decoded = decodeImage(image);
+        double lo = 0, hi = 0;
+        cv::minMaxLoc(decoded.pixels, &lo, &hi);
+        EXPECT_GE(lo, 0.0) << image;
+        EXPECT_LE(hi, 1.0) << image;
+        EXPECT_GT(hi - lo, 0.3) << image;
+        EXPECT_EQ(std::max(decoded.pixels.cols, decoded.pixels.rows), 320) << image;
+    }
+}
+
+} // namespace
+} // namespace cxr

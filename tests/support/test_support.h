@@ -1,0 +1,60 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+
+#include <gtest/gtest.h>
+#include <opencv2/core/mat.hpp>
+
+namespace cxr::test {
+
+// A fresh folder under the system temp dir, removed with everything in it
+// when the object goes out of scope.
+class TempDir {
+  public:
+    TempDir();
+    ~TempDir();
+    TempDir(const TempDir &) = delete;
+    TempDir &operator=(const TempDir &) = delete;
+    const std::filesystem::path &path() const { return m_path; }
+    std::filesystem::path operator/(const std::string &name) const { return m_path / name; }
+
+  private:
+    std::filesystem::path m_path;
+};
+
+// Writes bytes to a file, creating parent folders.
+void writeFile(const std::filesystem::path &file, const std::string &bytes);
+std::string readFile(const std::filesystem::path &file);
+
+// Writes an image with OpenCV (format from the extension), creating parents.
+void writeImage(const std::filesystem::path &file, const cv::Mat &image);
+
+// A small gray test image with a gradient, so it is not constant.
+cv::Mat gradientImage(int width, int height, int type = CV_8UC1);
+
+// A PNG file built byte by byte (zlib + CRC), for headers OpenCV would never
+// write: palette images, absurd sizes. `raw` holds the filtered scanlines.
+std::string pngBytes(std::uint32_t width,
+                     std::uint32_t height,
+                     int bitDepth,
+                     int colourType,
+                     const std::string &raw,
+                     const std::string &extraChunks = {});
+std::string pngChunk(const std::string &type, const std::string &data);
+
+// ../shared/data next to the source tree, or empty when absent.
+std::filesystem::path sharedData();
+
+} // namespace cxr::test
+
+// Skips the current test, printing why, when the shared sample data is absent.
+#define CXR_REQUIRE_SHARED_DATA(sub)                                                               \
+    do {                                                                                           \
+        if (!std::filesystem::exists(::cxr::test::sharedData() / (sub)))                           \
+            GTEST_SKIP() << "shared sample data not found at "                                     \
+                         << ::cxr::test::sharedData() / (sub)                                      \
+                         << " (tests expect ../shared/data beside the source tree)";               \
+    } while (0)

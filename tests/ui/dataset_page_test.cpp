@@ -1,0 +1,88 @@
+// SPDX-License-Identifier: MIT
+#include <QAbstractItemModel>
+#include <QApplication>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTableView>
+
+#include <gtest/gtest.h>
+
+#include "dataset_page.h"
+#include "main_window.h"
+#include "support/test_support.h"
+
+namespace cxr {
+namespace {
+
+// The table view whose model has `columns` header labels, found by header.
+QAbstractItemModel *findModel(QWidget *root, const QString &firstHeader) {
+    for (QTableView *view : root->findChildren<QTableView *>())
+        if (view->model() && view->model()->columnCount() > 0 &&
+            view->model()->headerData(0, Qt::Horizontal).toString() == firstHeader)
+            return view->model();
+    return nullptr;
+}
+
+TEST(DatasetPage, ShowsTheRealSampleCounts) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    ui::DatasetPage page;
+    QSignalSpy loaded(&page, &ui::DatasetPage::datasetLoaded);
+    page.openDataset(QString::fromStdString((test::sharedData() / "cxr-sample").string()));
+    ASSERT_TRUE(loaded.wait(20000));
+    const QAbstractItemModel *counts = findModel(&page, QStringLiteral("train"));
+    ASSERT_NE(counts, nullptr);
+    EXPECT_EQ(counts->rowCount(), 5);    // four classes + total
+    EXPECT_EQ(counts->columnCount(), 3); // train, test, total
+    EXPECT_EQ(counts->headerData(3, Qt::Vertical).toString(), "COVID19");
+    EXPECT_EQ(counts->data(counts->index(0, 0)).toString(), "30");
+    EXPECT_EQ(counts->data(counts->index(4, 2)).toString(), "160");
+    const QAbstractItemModel *rejected = findModel(&page, QStringLiteral("file"));
+    ASSERT_NE(rejected, nullptr);
+    EXPECT_EQ(rejected->rowCount(), 0);
+}
+
+TEST(DatasetPage, ListsRejectsAndReportsFailures) {
+    test::TempDir dir;
+    test::writeImage(dir / "train/NORMAL/a.png", test::gradientImage(8, 8));
+    test::writeFile(dir / "train/NORMAL/b.png", "text, not an image");
+    ui::DatasetPage page;
+    QSignalSpy loaded(&page, &ui::DatasetPage::datasetLoaded);
+    page.openDataset(QString::fromStdString(dir.path().string()));
+    ASSERT_TRUE(loaded.wait(10000));
+    const QAbstractItemModel *rejected = findModel(&page, QStringLiteral("file"));
+    ASSERT_NE(rejected, nullptr);
+    ASSERT_EQ(rejected->rowCount(), 1);
+    EXPECT_EQ(rejected->data(rejected->index(0, 0)).toString(), "train/NORMAL/b.png");
+
+    // A path that is not a dataset: a message on the page, no crash.
+    QSignalSpy status(&page, &ui::DatasetPage::statusMessage);
+    page.openDataset(QString::fromStdString((dir / "nowhere").string()));
+    ASSERT_TRUE(status.wait(10000));
+    bool explained = false;
+    for (QLabel *label : page.findChildren<QLabel *>())
+        explained |= label->text().contains(QStringLiteral("no such file or folder"));
+    EXPECT_TRUE(explained);
+}
+
+TEST(MainWindow, OpensTheDemoDatasetWritingItFirst) {
+    test::TempDir dir;
+    ui::MainWindow window;
+    QSignalSpy loaded(window.datasetPage(), &ui::DatasetPage::datasetLoaded);
+    window.openDemo(QString::fromStdString((dir / "demo").string()));
+    ASSERT_TRUE(loaded.wait(60000));
+    const auto index = window.datasetPage()->index();
+    ASSERT_NE(index, nullptr);
+    EXPECT_EQ(index->classes.size(), 4u);
+    EXPECT_EQ(index->samples.size(), 200u); // 40 train + 10 test per class
+}
+
+} // namespace
+} // namespace cxr
+
+int main(int argc, char **argv) {
+    // Widget tests never need a display; this also lets ctest list them.
+    qputenv("QT_QPA_PLATFORM", "offscreen");
+    QApplication app(argc, argv);
+    ::testing::InitGoogleTest(&argc, argv);
+    return RUN_ALL_TESTS();
+}

@@ -1,0 +1,62 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QWidget>
+#include <memory>
+
+#include "dataset_index_metatype.h"
+
+class QLabel;
+class QProgressBar;
+class QPushButton;
+class QTableView;
+class QGroupBox;
+
+namespace cxr::ui {
+
+class ClassDistributionPlot;
+class CountsTableModel;
+class DatasetScanTask;
+class RejectedTableModel;
+
+// The Dataset page: opens a dataset (folder or CoronaHack CSV), scans it in
+// the background with progress and cancel, and shows the detected layout,
+// the class x split counts (table and chart) and the rejected files.
+class DatasetPage : public QWidget {
+    Q_OBJECT
+  public:
+    explicit DatasetPage(QWidget *parent = nullptr);
+
+    // Starts scanning `path`; the page updates when the scan ends.
+    void openDataset(const QString &path);
+    std::shared_ptr<const DatasetIndex> index() const { return m_index; }
+
+  Q_SIGNALS:
+    void datasetLoaded(std::shared_ptr<const cxr::DatasetIndex> index);
+    void statusMessage(const QString &message);
+
+  public Q_SLOTS:
+    void chooseFolder();
+    void chooseCsv();
+
+  private:
+    void onScanFinished(std::shared_ptr<const DatasetIndex> index);
+    void onScanFailed(const QString &message);
+    void setBusy(bool busy);
+
+    DatasetScanTask *m_task;
+    std::shared_ptr<const DatasetIndex> m_index;
+    QString m_pendingPath;
+
+    QLabel *m_title;
+    QLabel *m_summary;
+    QProgressBar *m_progress;
+    QPushButton *m_cancel;
+    QTableView *m_countsView;
+    CountsTableModel *m_counts;
+    ClassDistributionPlot *m_chart;
+    QGroupBox *m_rejectedBox;
+    RejectedTableModel *m_rejected;
+};
+
+} // namespace cxr::ui

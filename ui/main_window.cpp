@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+#include "main_window.h"
+
+#include <QApplication>
+#include <QDir>
+#include <QFutureWatcher>
+#include <QLabel>
+#include <QMenuBar>
+#include <QMessageBox>
+#include <QSettings>
+#include <QStandardPaths>
+#include <QStatusBar>
+#include <QTabWidget>
+
+#include <QtConcurrent/QtConcurrentRun>
+
+#include "data/phantoms.h"
+#include "dataset_page.h"
+
+namespace cxr::ui {
+
+MainWindow::MainWindow(QWidget *parent)
+    : QMainWindow(parent), m_tabs(new QTabWidget(this)), m_datasetPage(new DatasetPage(this)) {
+    setWindowTitle(tr("CXR Studio"));
+    setWindowIcon(QIcon(QStringLiteral(":/icons/cxr-studio.svg")));
+    m_tabs->addTab(m_datasetPage, tr("Dataset"));
+    m_tabs->setDocumentMode(true);
+    setCentralWidget(m_tabs);
+
+    QMenu *file = menuBar()->addMenu(tr("&File"));
+    file->addAction(
+        tr("Open dataset &folder…"), QKeySequence::Open, m_datasetPage, &DatasetPage::chooseFolder);
+    file->addAction(tr("Open CoronaHack &CSV…"), m_datasetPage, &DatasetPage::chooseCsv);
+    file->addAction(tr("Open &demo dataset"), this, [this] { openDemo(defaultDemoFolder()); });
+    file->addSeparator();
+    file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
+    QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&About CXR Studio"), this, &MainWindow::showAbout);
+
+    auto *notice = new QLabel(tr("Research and teaching software — not for clinical use"), this);
+    notice->setStyleSheet(
+        QStringLiteral("QLabel { color: #a00; font-weight: bold; padding: 0 6px; }"));
+    statusBar()->addPermanentWidget(notice);
+    connect(m_datasetPage, &DatasetPage::statusMessage, this, [this](const QString &message) {
+        statusBar()->showMessage(message, 8000);
+    });
+
+    QSettings settings;
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
+        resize(1400, 900);
+}
+
+MainWindow::~MainWindow() {
+    QSettings settings;
+    settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+}
+
+QString MainWindow::defaultDemoFolder() {
+    // ~/.cache/cxr-studio/demo-phantoms: the same folder installer/run.sh fills.
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericCacheLocation))
+        .filePath(QStringLiteral("cxr-studio/demo-phantoms"));
+}
+
+void MainWindow::openDataset(const QString &path) {
+    m_tabs->setCurrentWidget(m_datasetPage);
+    m_datasetPage->openDataset(path);
+}
+
+void MainWindow::openDemo(const QString &folder) {
+    if (QFileInfo::exists(QDir(folder).filePath(QStringLiteral("README.md")))) {
+        openDataset(folder);
+        return;
+    }
+    statusBar()->showMessage(tr("Writing the synthetic demo dataset to %1…").arg(folder));
+    auto *watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, folder] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        if (!error.isEmpty()) {
+            QMessageBox::warning(this, tr("Demo dataset"), error);
+            return;
+        }
+        openDataset(folder);
+    });
+    const std::filesystem::path target = folder.toStdString();
+    watcher->setFuture(QtConcurrent::run([target]() -> QString {
+        try {
+            writePhantomDataset(target, PhantomOptions{});
+            return {};
+        } catch (const std::exception &e) {
+            return QString::fromStdString(e.what());
+        }
+    }));
+}
+
+void MainWindow::showAbout() {
+    QMessageBox::about(
+        this,
+        tr("About CXR Studio"),
+        tr("<h3>CXR Studio %1</h3>"
+           "<p>Training and explaining chest X-ray classifiers: ResNet50 and DenseNet121 "
+           "transfer learning after Bolhassani (2024).</p>"
+           "<p><b>Research and teaching software — not for clinical use.</b> Its outputs are "
+           "not a diagnosis and must not guide patient care.</p>"
+           "<p>Built with Qt %2, OpenCV, DCMTK, QCustomPlot and LibTorch.</p>")
+            .arg(QStringLiteral(CXR_VERSION), QString::fromLatin1(qVersion())));
+}
+
+} // namespace cxr::ui
