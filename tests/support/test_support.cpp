@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "support/test_support.h"
 
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <random>
 #include <stdexcept>
 
 #include <opencv2/imgcodecs.hpp>
+#include <sys/wait.h>
 #include <zlib.h>
 
 namespace cxr::test {
@@ -112,5 +115,52 @@ std::string pngBytes(std::uint32_t width,
 }
 
 fs::path sharedData() { return fs::path(CXR_SHARED_DATA_DIR); }
+
+namespace {
+constexpr const char *kPython = "/usr/bin/python3";
+
+std::string shellQuote(const std::string &arg) {
+    std::string q = "'";
+    for (char c : arg)
+        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    return q + "'";
+}
+} // namespace
+
+int runTorchReference(const std::vector<std::string> &args, std::string *output) {
+    std::string command = std::string(kPython) + " " + shellQuote(CXR_TORCH_REFERENCE_SCRIPT);
+    for (const auto &arg : args)
+        command += " " + shellQuote(arg);
+    FILE *pipe = popen(command.c_str(), "r");
+    if (!pipe)
+        return -1;
+    char buffer[4096];
+    std::size_t n;
+    while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0)
+        if (output)
+            output->append(buffer, n);
+    const int status = pclose(pipe);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string torchReferenceUnavailable() {
+    static const std::string why = [] {
+        const std::string probe =
+            std::string(kPython) + " -c 'import torch, torchvision' >/dev/null 2>&1";
+        if (std::system(probe.c_str()) != 0)
+            return std::string("the PyTorch reference (") + kPython +
+                   " with python3-torchvision) is not installed; installer/install-deps.sh "
+                   "installs it";
+        return std::string();
+    }();
+    return why;
+}
+
+std::vector<float> readFloats(const fs::path &file) {
+    const std::string bytes = readFile(file);
+    std::vector<float> values(bytes.size() / sizeof(float));
+    std::memcpy(values.data(), bytes.data(), values.size() * sizeof(float));
+    return values;
+}
 
 } // namespace cxr::test

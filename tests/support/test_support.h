@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 #include <gtest/gtest.h>
 #include <opencv2/core/mat.hpp>
@@ -48,6 +49,16 @@ std::string pngChunk(const std::string &type, const std::string &data);
 // ../shared/data next to the source tree, or empty when absent.
 std::filesystem::path sharedData();
 
+// Runs tests/support/torch_reference.py with Debian's /usr/bin/python3 (the
+// PyTorch reference). Returns its exit code; stdout goes to `output`.
+int runTorchReference(const std::vector<std::string> &args, std::string *output = nullptr);
+
+// Empty when the reference can run, else why not (for GTEST_SKIP).
+std::string torchReferenceUnavailable();
+
+// A raw little-endian float32 file as a vector.
+std::vector<float> readFloats(const std::filesystem::path &file);
+
 } // namespace cxr::test
 
 // Skips the current test, printing why, when the shared sample data is absent.
@@ -57,4 +68,11 @@ std::filesystem::path sharedData();
             GTEST_SKIP() << "shared sample data not found at "                                     \
                          << ::cxr::test::sharedData() / (sub)                                      \
                          << " (tests expect ../shared/data beside the source tree)";               \
+    } while (0)
+
+// Skips the current test, printing why, when the PyTorch reference is absent.
+#define CXR_REQUIRE_TORCH_REFERENCE()                                                              \
+    do {                                                                                           \
+        if (const std::string why = ::cxr::test::torchReferenceUnavailable(); !why.empty())        \
+            GTEST_SKIP() << why;                                                                   \
     } while (0)
