@@ -11,5 +11,7 @@ namespace cxr::cli {
 // destructors run and files are closed.
 void addStatsCommand(CLI::App &app, int &exitCode);
 void addPhantomsCommand(CLI::App &app, int &exitCode);
+void addImportWeightsCommand(CLI::App &app, int &exitCode);
+void addPredictCommand(CLI::App &app, int &exitCode);
 
 } // namespace cxr::cli

@@ -16,6 +16,8 @@ int main(int argc, char **argv) {
     int exitCode = 0;
     cxr::cli::addStatsCommand(app, exitCode);
     cxr::cli::addPhantomsCommand(app, exitCode);
+    cxr::cli::addImportWeightsCommand(app, exitCode);
+    cxr::cli::addPredictCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

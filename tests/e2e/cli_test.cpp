@@ -1,50 +1,18 @@
 // SPDX-License-Identifier: MIT
 // Runs the real `cxr` binary as a user would and checks its output.
-#include <array>
-#include <cstdio>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-#include <sys/wait.h>
 
+#include "e2e/cli_runner.h"
 #include "support/test_support.h"
 
 namespace cxr {
 namespace {
 namespace fs = std::filesystem;
 
-struct Result {
-    int exitCode = -1;
-    std::string out; // stdout only; stderr goes to a file
-    std::string err;
-};
-
-std::string quote(const std::string &arg) {
-    std::string q = "'";
-    for (char c : arg)
-        q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-Result runCli(const std::vector<std::string> &args) {
-    test::TempDir scratch;
-    std::string command = quote(CXR_CLI_PATH);
-    for (const auto &arg : args)
-        command += " " + quote(arg);
-    command += " 2>" + quote((scratch / "stderr").string());
-    Result result;
-    FILE *pipe = popen(command.c_str(), "r");
-    if (!pipe)
-        return result;
-    std::array<char, 4096> buffer{};
-    std::size_t n;
-    while ((n = fread(buffer.data(), 1, buffer.size(), pipe)) > 0)
-        result.out.append(buffer.data(), n);
-    const int status = pclose(pipe);
-    result.exitCode = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    result.err = test::readFile(scratch / "stderr");
-    return result;
-}
+using test::runCli;
+using Result = test::CliResult;
 
 TEST(CliStats, JsonOnTheRealSample) {
     CXR_REQUIRE_SHARED_DATA("cxr-sample");

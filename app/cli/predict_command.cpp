@@ -1,0 +1,76 @@
+// SPDX-License-Identifier: MIT
+// `cxr predict MODEL.pt IMAGE... [--json]`: class probabilities per image.
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "errors.h"
+#include "infer/classifier.h"
+
+namespace cxr::cli {
+namespace {
+
+struct PredictArgs {
+    std::string model;
+    std::vector<std::string> images;
+    bool json = false;
+};
+
+int runPredict(const PredictArgs &args) {
+    std::unique_ptr<Classifier> classifier;
+    try {
+        classifier = std::make_unique<Classifier>(Classifier::load(args.model));
+    } catch (const std::exception &e) {
+        std::cerr << "cxr predict: " << e.what() << "\n";
+        return 1;
+    }
+    const auto &classes = classifier->classes();
+    std::cerr << "Research and teaching software - not for clinical use.\n";
+    nlohmann::json results = nlohmann::json::array();
+    std::size_t failed = 0;
+    for (const std::string &image : args.images) {
+        try {
+            const Prediction p = classifier->predictFile(image);
+            const std::string &label = classes[static_cast<std::size_t>(p.label)];
+            if (args.json) {
+                nlohmann::json probabilities = nlohmann::json::object();
+                for (std::size_t c = 0; c < classes.size(); ++c)
+                    probabilities[classes[c]] = p.probabilities[c];
+                results.push_back(
+                    {{"image", image}, {"label", label}, {"probabilities", probabilities}});
+            } else {
+                std::cout << image << ": " << label << std::fixed << std::setprecision(3);
+                for (std::size_t c = 0; c < classes.size(); ++c)
+                    std::cout << "  " << classes[c] << "=" << p.probabilities[c];
+                std::cout << "\n";
+            }
+        } catch (const std::exception &e) {
+            ++failed;
+            std::cerr << "cxr predict: " << e.what() << "\n";
+            if (args.json)
+                results.push_back({{"image", image}, {"error", e.what()}});
+        }
+    }
+    if (args.json)
+        std::cout << results.dump(2) << "\n";
+    if (failed == 0)
+        return 0;
+    return failed == args.images.size() ? 1 : 3;
+}
+
+} // namespace
+
+void addPredictCommand(CLI::App &app, int &exitCode) {
+    auto args = std::make_shared<PredictArgs>();
+    CLI::App *cmd = app.add_subcommand("predict", "Classify X-ray images with a model");
+    cmd->add_option("model", args->model, "A model file (.pt) made by CXR Studio")->required();
+    cmd->add_option("images", args->images, "PNG, JPEG, BMP, TIFF or DICOM files")->required();
+    cmd->add_flag("--json", args->json, "Print a JSON list instead of lines");
+    cmd->footer("Exit code: 0 all classified, 3 some images failed, 1 none could be.");
+    cmd->callback([args, &exitCode] { exitCode = runPredict(*args); });
+}
+
+} // namespace cxr::cli

@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <opencv2/core/mat.hpp>
+
+#include "data/transforms.h"
+
+namespace cxr {
+
+// One image's result: a probability per class (softmax over the logits).
+struct Prediction {
+    std::vector<float> probabilities; // same order as Classifier::classes()
+    int label = -1;                   // index of the largest probability
+};
+
+// A trained model ready to classify images: loaded once from a checkpoint,
+// preprocessing exactly as stored in it. No LibTorch types in this header,
+// so the UI can hold one. Thread-safe: calls are serialised internally, so
+// one worker thread can classify while another thread asks for classes().
+// Owns its own copy of the network, never shared with a training run.
+class Classifier {
+  public:
+    // Throws ModelError naming the file when it is not a usable checkpoint.
+    static Classifier load(const std::filesystem::path &checkpoint);
+
+    Classifier(Classifier &&) noexcept;
+    Classifier &operator=(Classifier &&) noexcept;
+    ~Classifier();
+
+    const std::vector<std::string> &classes() const;
+    const Preprocessing &preprocessing() const;
+    const std::string &architecture() const;
+
+    // Classifies a decoded image (CV_32FC1 in [0, 1], any size).
+    Prediction predict(const cv::Mat &gray) const;
+    // Decodes and classifies a file. Throws ImageLoadError for a bad image.
+    Prediction predictFile(const std::filesystem::path &image) const;
+
+  private:
+    struct Impl;
+    explicit Classifier(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> m_impl;
+};
+
+} // namespace cxr
