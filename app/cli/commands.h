@@ -13,5 +13,8 @@ void addStatsCommand(CLI::App &app, int &exitCode);
 void addPhantomsCommand(CLI::App &app, int &exitCode);
 void addImportWeightsCommand(CLI::App &app, int &exitCode);
 void addPredictCommand(CLI::App &app, int &exitCode);
+void addTrainCommand(CLI::App &app, int &exitCode);
+void addEvalCommand(CLI::App &app, int &exitCode);
+void addReproduceCommand(CLI::App &app, int &exitCode);
 
 } // namespace cxr::cli

@@ -18,6 +18,9 @@ int main(int argc, char **argv) {
     cxr::cli::addPhantomsCommand(app, exitCode);
     cxr::cli::addImportWeightsCommand(app, exitCode);
     cxr::cli::addPredictCommand(app, exitCode);
+    cxr::cli::addTrainCommand(app, exitCode);
+    cxr::cli::addEvalCommand(app, exitCode);
+    cxr::cli::addReproduceCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

@@ -15,7 +15,10 @@ class ProgressLine {
   public:
     explicit ProgressLine(std::string label);
     ~ProgressLine(); // ends the line if anything was drawn
-    void update(std::size_t done, std::size_t total);
+    // Draws the bar, with `detail` after the counts.
+    void update(std::size_t done, std::size_t total, const std::string &detail = {});
+    // Ends the current line so the next output starts on a fresh one.
+    void finish();
 
   private:
     std::string m_label;

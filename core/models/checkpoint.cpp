@@ -81,6 +81,12 @@ void saveCheckpoint(const std::filesystem::path &file, const Checkpoint &checkpo
         state.insert(name, tensor.contiguous());
     root.insert("state_dict", state);
     root.insert("metadata", checkpoint.metadataJson);
+    if (!checkpoint.trainingState.empty()) {
+        c10::Dict<std::string, at::Tensor> training;
+        for (const auto &[name, tensor] : checkpoint.trainingState)
+            training.insert(name, tensor.contiguous());
+        root.insert("training_state", training);
+    }
 
     const std::vector<char> bytes = torch::pickle_save(root);
     writeFileAtomically(file, std::string_view(bytes.data(), bytes.size()));
@@ -133,6 +139,10 @@ Checkpoint loadCheckpoint(const std::filesystem::path &file) {
     if (const PickleValue *metadata = root.find("metadata"); metadata && metadata->isString())
         checkpoint.metadataJson = metadata->text;
     checkpoint.stateDict = findStateDict(root, file.string());
+    if (const PickleValue *training = root.find("training_state"); training && training->isDict())
+        for (const auto &[key, value] : *training->entries)
+            if (key.isString() && value.isTensor())
+                checkpoint.trainingState.emplace_back(key.text, value.tensor);
     return checkpoint;
 }
 

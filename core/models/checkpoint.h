@@ -26,6 +26,9 @@ struct Checkpoint {
     Preprocessing preprocessing;
     StateDict stateDict;
     std::string metadataJson = "{}";
+    // Tensors a training run needs to resume (optimiser state, the unfinished
+    // epoch's predictions), stored under "training_state"; empty otherwise.
+    StateDict trainingState;
 };
 
 // The checkpoint of a network: its state dict (CPU copies) and the rest.

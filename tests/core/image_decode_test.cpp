@@ -2,6 +2,8 @@
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "data/folder_walk.h"
 #include "data/image_decode.h"
@@ -125,12 +127,32 @@ TEST(ImageDecode, RefusesDecompressionBombsBeforeDecoding) {
 }
 
 TEST(ImageDecode, UnreadableFileNamesThePermissionProblem) {
-    if (geteuid() == 0)
-        GTEST_SKIP() << "running as root: file permissions do not stop reads";
     test::TempDir dir;
     test::writeImage(dir / "locked.png", test::gradientImage(8, 8));
     fs::permissions(dir / "locked.png", fs::perms::none);
-    expectLoadError(dir / "locked.png", "permissions");
+    if (geteuid() != 0) {
+        expectLoadError(dir / "locked.png", "permissions");
+        return;
+    }
+    // Root reads any file, so try as the unprivileged user "nobody" in a
+    // child process; its exit code carries the verdict.
+    const pid_t child = fork();
+    ASSERT_GE(child, 0);
+    if (child == 0) {
+        if (setgid(65534) != 0 || setuid(65534) != 0)
+            _exit(2);
+        try {
+            decodeImage(dir / "locked.png");
+        } catch (const ImageLoadError &e) {
+            _exit(e.reason().find("permissions") != std::string::npos ? 0 : 3);
+        }
+        _exit(4);
+    }
+    int status = 0;
+    waitpid(child, &status, 0);
+    ASSERT_TRUE(WIFEXITED(status));
+    EXPECT_EQ(WEXITSTATUS(status), 0)
+        << "2: could not drop privileges, 3: wrong reason, 4: no error";
 }
 
 // Every real sample X-ray decodes to a plausible, non-constant image.

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: MIT
+// `cxr eval MODEL.pt DATASET [--split test] [--json]`
+#include <iomanip>
+#include <iostream>
+#include <memory>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/commands.h"
+#include "cli/progress_line.h"
+#include "data/dataset_scan.h"
+#include "errors.h"
+#include "train/trainer.h"
+
+namespace cxr::cli {
+namespace {
+
+struct EvalArgs {
+    std::string model, dataset, split = "test";
+    bool json = false;
+    int batchSize = 16;
+};
+
+nlohmann::json toJson(const Evaluation &e) {
+    auto number = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
+    auto interval = [](const Interval &i) { return nlohmann::json::array({i.low, i.high}); };
+    nlohmann::json perClass = nlohmann::json::object();
+    for (std::size_t c = 0; c < e.classes.size(); ++c) {
+        const ClassMetrics &m = e.metrics.perClass[c];
+        perClass[e.classes[c]] = {{"precision", m.precision},
+                                  {"recall", m.recall},
+                                  {"f1", m.f1},
+                                  {"auc", number(m.auc)},
+                                  {"support", m.support},
+                                  {"recall_ci95", interval(e.intervals.recall[c])}};
+    }
+    return {{"classes", e.classes},
+            {"images", e.metrics.count},
+            {"skipped", e.skipped},
+            {"loss", e.metrics.loss},
+            {"accuracy", e.metrics.accuracy},
+            {"accuracy_ci95", interval(e.intervals.accuracy)},
+            {"balanced_accuracy", e.metrics.balancedAccuracy},
+            {"balanced_accuracy_ci95", interval(e.intervals.balancedAccuracy)},
+            {"macro_f1", e.metrics.macroF1},
+            {"macro_f1_ci95", interval(e.intervals.macroF1)},
+            {"per_class", perClass},
+            {"confusion", e.metrics.confusion}};
+}
+
+void printText(const Evaluation &e) {
+    const Metrics &m = e.metrics;
+    std::cout << std::fixed << std::setprecision(3) << m.count << " images";
+    if (e.skipped)
+        std::cout << " (" << e.skipped << " could not be decoded)";
+    std::cout << "\naccuracy          " << m.accuracy << "  [" << e.intervals.accuracy.low << ", "
+              << e.intervals.accuracy.high << "]\nbalanced accuracy " << m.balancedAccuracy << "  ["
+              << e.intervals.balancedAccuracy.low << ", " << e.intervals.balancedAccuracy.high
+              << "]\nmacro-F1          " << m.macroF1
+              << "\n\nclass       precision recall   f1      AUC    support\n";
+    for (std::size_t c = 0; c < e.classes.size(); ++c) {
+        const ClassMetrics &cm = m.perClass[c];
+        std::cout << std::left << std::setw(12) << e.classes[c] << std::right << std::setw(8)
+                  << cm.precision << std::setw(8) << cm.recall << std::setw(8) << cm.f1
+                  << std::setw(8) << cm.auc << std::setw(8) << cm.support << "\n";
+    }
+    std::cout << "\nconfusion (rows: true, columns: predicted)\n" << std::setw(12) << "";
+    for (const auto &c : e.classes)
+        std::cout << std::setw(10) << c;
+    std::cout << "\n";
+    for (std::size_t t = 0; t < e.classes.size(); ++t) {
+        std::cout << std::left << std::setw(12) << e.classes[t] << std::right;
+        for (std::size_t p = 0; p < e.classes.size(); ++p)
+            std::cout << std::setw(10) << m.confusion[t][p];
+        std::cout << "\n";
+    }
+}
+
+int runEval(const EvalArgs &args) {
+    const auto split = parseSplit(args.split);
+    if (!split) {
+        std::cerr << "cxr eval: unknown split \"" << args.split << "\" (train, val or test)\n";
+        return 1;
+    }
+    try {
+        const DatasetIndex index = scan(args.dataset);
+        ProgressLine progress("eval");
+        const Evaluation evaluation = evaluateModel(
+            args.model,
+            index,
+            *split,
+            args.batchSize,
+            2,
+            [&progress](std::size_t done, std::size_t total) { progress.update(done, total); });
+        progress.finish();
+        if (args.json)
+            std::cout << toJson(evaluation).dump(2) << "\n";
+        else
+            printText(evaluation);
+        return 0;
+    } catch (const std::exception &e) {
+        std::cerr << "cxr eval: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+} // namespace
+
+void addEvalCommand(CLI::App &app, int &exitCode) {
+    auto args = std::make_shared<EvalArgs>();
+    CLI::App *cmd = app.add_subcommand("eval", "Evaluate a model on a dataset split");
+    cmd->add_option("model", args->model, "Model file (.pt)")->required();
+    cmd->add_option("dataset", args->dataset, "Dataset folder or CoronaHack CSV")->required();
+    cmd->add_option("--split", args->split, "train, val or test")->capture_default_str();
+    cmd->add_option("--batch-size", args->batchSize, "Batch size")->capture_default_str();
+    cmd->add_flag("--json", args->json, "Print JSON");
+    cmd->callback([args, &exitCode] { exitCode = runEval(*args); });
+}
+
+} // namespace cxr::cli

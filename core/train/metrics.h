@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace cxr {
+
+struct ClassMetrics {
+    double precision = 0, recall = 0, f1 = 0;
+    double auc = 0; // one-vs-rest ROC AUC; NaN when the class or its complement is absent
+    std::size_t support = 0;
+};
+
+// Classification metrics of a set of predictions. On imbalanced data
+// (CoronaHack has 58 COVID-19 images among 5,908) accuracy mostly measures
+// the large classes; balanced accuracy (mean recall) and macro-F1 weigh
+// every class equally.
+struct Metrics {
+    std::size_t count = 0;
+    double loss = 0;
+    double accuracy = 0;
+    double balancedAccuracy = 0; // mean per-class recall over classes present
+    double macroF1 = 0;          // mean per-class F1 over classes present
+    std::vector<ClassMetrics> perClass;
+    std::vector<std::vector<std::size_t>> confusion; // [true][predicted]
+};
+
+// probabilities: count x numClasses, row-major. labels: count.
+Metrics computeMetrics(const std::vector<int> &labels,
+                       const std::vector<float> &probabilities,
+                       int numClasses,
+                       double meanLoss = 0);
+
+struct Interval {
+    double low = 0, high = 0;
+};
+
+// 95% percentile bootstrap intervals (resampling images with replacement).
+struct MetricIntervals {
+    Interval accuracy, balancedAccuracy, macroF1;
+    std::vector<Interval> recall; // per class
+};
+
+MetricIntervals bootstrapIntervals(const std::vector<int> &labels,
+                                   const std::vector<float> &probabilities,
+                                   int numClasses,
+                                   int iterations = 1000,
+                                   std::uint64_t seed = 1);
+
+} // namespace cxr

@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: MIT
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+#include <torch/types.h>
+
+#include "data/dataset_scan.h"
+#include "data/phantoms.h"
+#include "errors.h"
+#include "models/checkpoint.h"
+#include "support/model_fixture.h"
+#include "train/trainer.h"
+
+namespace cxr {
+namespace {
+namespace fs = std::filesystem;
+
+DatasetIndex phantomDataset(const test::TempDir &dir, int perClass, int testPerClass, int size) {
+    PhantomOptions options;
+    options.trainPerClass = perClass;
+    options.testPerClass = testPerClass;
+    options.size = size;
+    options.seed = 5;
+    writePhantomDataset(dir / "data", options);
+    return scan(dir / "data");
+}
+
+TrainConfig smallConfig(int imageSize) {
+    TrainConfig config;
+    config.init = "scratch";
+    config.imageSize = imageSize;
+    config.batchSize = 8;
+    config.epochs = 2;
+    config.valFraction = 0.25;
+    config.threads = 1; // bitwise reproducible
+    config.seed = 3;
+    return config;
+}
+
+// Records events; can cancel after a chosen batch.
+class Recorder : public TrainObserver {
+  public:
+    void onBatch(const BatchProgress &p) override {
+        ++batches;
+        if (cancelAtEpoch == p.epoch && cancelAtBatch == p.batch && cancel)
+            cancel->cancel();
+    }
+    void onEpoch(const EpochReport &report) override { epochs.push_back(report); }
+    void onFinished(const RunSummary &) override { finished = true; }
+    void onFailed(const std::string &message) override { failure = message; }
+    void onCancelled() override { cancelled = true; }
+
+    CancelToken *cancel = nullptr;
+    int cancelAtEpoch = -1;
+    std::size_t cancelAtBatch = 0;
+    int batches = 0;
+    std::vector<EpochReport> epochs;
+    bool finished = false, cancelled = false;
+    std::string failure;
+};
+
+std::string metricsWithoutTimes(const fs::path &run) {
+    std::string text = test::readFile(run / "metrics.csv"), out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = text.find('\n', start);
+        const std::string line = text.substr(start, end - start);
+        out += line.substr(0, line.rfind(',')) + "\n"; // drop the seconds column
+        start = end + 1;
+    }
+    return out;
+}
+
+// ResNet50 from scratch at 64 px on 256 phantoms: about a minute and a half
+// on two cores, and the model must beat chance (0.25) by a wide margin on
+// the held-out test split (it reaches about 0.7).
+TEST(Trainer, LearnsThePhantomsWellAboveChance) {
+    test::TempDir dir;
+    const DatasetIndex index = phantomDataset(dir, 64, 16, 64);
+    TrainConfig config = smallConfig(64);
+    config.epochs = 10;
+    config.batchSize = 16;
+    config.valFraction = 0.15;
+    config.augmentation = Augmentation::none();
+    config.threads = 0;
+    Recorder recorder;
+    const RunSummary summary = train(index, config, dir / "run", false, recorder);
+    EXPECT_TRUE(recorder.finished);
+    EXPECT_EQ(recorder.epochs.size(), 10u);
+    EXPECT_EQ(summary.testImages, 64u);
+    EXPECT_GT(summary.test.balancedAccuracy, 0.5) << "test balanced accuracy";
+    for (const char *file : {"config.json",
+                             "metrics.csv",
+                             "best.pt",
+                             "last.pt",
+                             "summary.json",
+                             "log.txt",
+                             "confusion_test.csv",
+                             "confusion_val.csv"})
+        EXPECT_TRUE(fs::exists(dir / "run" / file)) << file;
+    const auto summaryJson = nlohmann::json::parse(test::readFile(dir / "run" / "summary.json"));
+    EXPECT_EQ(summaryJson["test"]["per_class"].size(), 4u);
+    EXPECT_EQ(summaryJson["test"]["accuracy_ci95"].size(), 2u);
+    // metrics.csv: header plus a train and a val row per epoch.
+    const std::string metrics = test::readFile(dir / "run" / "metrics.csv");
+    EXPECT_EQ(std::count(metrics.begin(), metrics.end(), '\n'), 1 + 2 * 10);
+    EXPECT_EQ(metrics.rfind("epoch,split,loss,accuracy,balanced_accuracy,macro_f1,lr,seconds", 0),
+              0u);
+}
+
+// An interrupted run resumed from last.pt ends with exactly the weights and
+// metrics of an uninterrupted one: data order, augmentation and optimiser
+// state are all restored.
+TEST(Trainer, CancelAndResumeEqualsAnUninterruptedRun) {
+    test::TempDir dir;
+    const DatasetIndex index = phantomDataset(dir, 4, 1, 32);
+    const TrainConfig config = smallConfig(32); // augmentation on: paper defaults
+
+    Recorder straight;
+    train(index, config, dir / "straight", false, straight);
+
+    for (const auto &[epoch, batch] : std::vector<std::pair<int, std::size_t>>{{1, 1}, {2, 2}}) {
+        SCOPED_TRACE("cancel after epoch " + std::to_string(epoch) + " batch " +
+                     std::to_string(batch));
+        const fs::path run = dir / ("resumed" + std::to_string(epoch));
+        CancelToken cancel;
+        Recorder first;
+        first.cancel = &cancel;
+        first.cancelAtEpoch = epoch;
+        first.cancelAtBatch = batch;
+        EXPECT_THROW(train(index, config, run, false, first, &cancel), Cancelled);
+        EXPECT_TRUE(first.cancelled);
+        ASSERT_TRUE(fs::exists(run / "last.pt"));
+
+        Recorder second;
+        train(index, config, run, true, second);
+        EXPECT_TRUE(second.finished);
+
+        const Checkpoint a = loadCheckpoint(dir / "straight" / "last.pt");
+        const Checkpoint b = loadCheckpoint(run / "last.pt");
+        ASSERT_EQ(a.stateDict.size(), b.stateDict.size());
+        double worst = 0;
+        for (std::size_t i = 0; i < a.stateDict.size(); ++i)
+            worst = std::max(worst,
+                             test::maxAbsDiff(a.stateDict[i].second.to(torch::kDouble),
+                                              b.stateDict[i].second.to(torch::kDouble)));
+        EXPECT_EQ(worst, 0.0);
+        EXPECT_EQ(metricsWithoutTimes(run), metricsWithoutTimes(dir / "straight"));
+    }
+}
+
+TEST(Trainer, NanLossStopsWithAClearErrorAndWritesNoCheckpoint) {
+    test::TempDir dir;
+    const DatasetIndex index = phantomDataset(dir, 4, 1, 32);
+    // Initial weights whose head is NaN: the first loss is NaN.
+    Network network = makeNetwork(Architecture::ResNet50, 4);
+    {
+        torch::NoGradGuard noGrad;
+        network->head()->weight.fill_(std::numeric_limits<float>::quiet_NaN());
+    }
+    saveCheckpoint(
+        dir / "nan.pt",
+        makeCheckpoint(*network, {"NORMAL", "BACTERIA", "VIRUS", "COVID19"}, Preprocessing{}));
+    TrainConfig config = smallConfig(32);
+    config.init = (dir / "nan.pt").string();
+    Recorder recorder;
+    try {
+        train(index, config, dir / "run", false, recorder);
+        FAIL() << "expected Error";
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("epoch 1, batch 1"), std::string::npos) << e.what();
+    }
+    EXPECT_FALSE(recorder.failure.empty());
+    EXPECT_FALSE(fs::exists(dir / "run" / "last.pt"));
+    EXPECT_FALSE(fs::exists(dir / "run" / "best.pt"));
+}
+
+TEST(Trainer, RefusesToOverwriteAnotherRunOrWriteNowhere) {
+    test::TempDir dir;
+    const DatasetIndex index = phantomDataset(dir, 3, 1, 32);
+    test::writeFile(dir / "taken" / "notes.txt", "someone's run");
+    Recorder recorder;
+    try {
+        train(index, smallConfig(32), dir / "taken", false, recorder);
+        FAIL() << "expected Error";
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(test::readFile(dir / "taken" / "notes.txt"), "someone's run");
+    test::writeFile(dir / "file", "x");
+    EXPECT_THROW(train(index, smallConfig(32), dir / "file" / "run", false, recorder), Error);
+    EXPECT_THROW(train(index, smallConfig(32), dir / "nothing", true, recorder), Error);
+}
+
+TEST(Trainer, FrozenBackboneFastPathTrainsOnlyTheHead) {
+    test::TempDir dir;
+    const DatasetIndex index = phantomDataset(dir, 6, 2, 32);
+    TrainConfig config = smallConfig(32);
+    config.freeze = Freeze::Backbone;
+    config.augmentation = Augmentation::none();
+    config.epochs = 3;
+    Recorder recorder;
+    train(index, config, dir / "run", false, recorder);
+    EXPECT_EQ(recorder.epochs.size(), 3u);
+    // The backbone is untouched: best.pt's conv1 equals the scratch init.
+    torch::manual_seed(config.seed);
+    Network fresh = makeNetwork(Architecture::ResNet50, 4);
+    const Checkpoint best = loadCheckpoint(dir / "run" / "best.pt");
+    for (const auto &[name, tensor] : best.stateDict) {
+        if (name == "conv1.weight") {
+            EXPECT_EQ(test::maxAbsDiff(tensor, fresh->named_parameters()["conv1.weight"]), 0.0);
+        }
+    }
+    EXPECT_NE(test::readFile(dir / "run" / "log.txt").find("features computed once"),
+              std::string::npos);
+}
+
+TEST(TrainConfig, PresetsAndJson) {
+    const auto prcw = presetConfig("PRCW");
+    ASSERT_TRUE(prcw.has_value());
+    EXPECT_EQ(prcw->sampler, SamplerKind::Weighted);
+    EXPECT_EQ(presetConfig("PDCXFL")->arch, Architecture::DenseNet121);
+    EXPECT_EQ(presetConfig("PDCXFL")->loss.kind, LossKind::Focal);
+    EXPECT_EQ(presetConfig("RCE")->init, "scratch");
+    EXPECT_EQ(presetConfig("RCE")->loss.kind, LossKind::Focal);
+    EXPECT_FALSE(presetConfig("XYZ").has_value());
+    // Paper defaults and StepLR(10, 0.5).
+    const TrainConfig c;
+    EXPECT_DOUBLE_EQ(c.learningRateAt(9), 1e-3);
+    EXPECT_DOUBLE_EQ(c.learningRateAt(10), 5e-4);
+    EXPECT_DOUBLE_EQ(c.learningRateAt(19), 5e-4);
+    EXPECT_EQ(c.epochs, 20);
+    // Round trip, and errors that name the field.
+    const TrainConfig back = configFromJson(toJson(*prcw));
+    EXPECT_EQ(toJson(back), toJson(*prcw));
+    try {
+        configFromJson({{"epochs", -1}});
+        FAIL();
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("epochs"), std::string::npos);
+    }
+    EXPECT_THROW(configFromJson({{"learning_rate", 1}}), Error);
+    EXPECT_THROW(configFromJson({{"sampler", "magic"}}), Error);
+}
+
+} // namespace
+} // namespace cxr

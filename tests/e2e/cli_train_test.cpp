@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+// `cxr train`, `cxr eval` and `cxr reproduce` end to end on small data.
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "e2e/cli_runner.h"
+#include "support/test_support.h"
+
+namespace cxr {
+namespace {
+namespace fs = std::filesystem;
+
+TEST(CliTrain, TrainsAndEvaluatesOnTheRealSample) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    test::TempDir dir;
+    const std::string data = (test::sharedData() / "cxr-sample").string();
+    const fs::path run = dir / "run";
+    const test::CliResult trained = test::runCli({"train",
+                                                  data,
+                                                  "--out",
+                                                  run.string(),
+                                                  "--init",
+                                                  "scratch",
+                                                  "--epochs",
+                                                  "1",
+                                                  "--image-size",
+                                                  "64",
+                                                  "--batch-size",
+                                                  "16"});
+    ASSERT_EQ(trained.exitCode, 0) << trained.err << trained.out;
+    EXPECT_NE(trained.out.find("epoch 1/1"), std::string::npos) << trained.out;
+    EXPECT_NE(trained.out.find("test: accuracy"), std::string::npos) << trained.out;
+    for (const char *file : {"best.pt", "last.pt", "metrics.csv", "summary.json", "config.json"})
+        EXPECT_TRUE(fs::exists(run / file)) << file;
+    const auto config = nlohmann::json::parse(test::readFile(run / "config.json"));
+    EXPECT_EQ(config["image_size"], 64);
+    EXPECT_EQ(config["lr"], 1e-3);
+
+    const test::CliResult evaluated =
+        test::runCli({"eval", (run / "best.pt").string(), data, "--json"});
+    ASSERT_EQ(evaluated.exitCode, 0) << evaluated.err;
+    const auto json = nlohmann::json::parse(evaluated.out);
+    EXPECT_EQ(json["images"], 40);
+    EXPECT_EQ(json["confusion"].size(), 4u);
+    EXPECT_EQ(json["per_class"]["COVID19"]["support"], 10);
+    const double accuracy = json["accuracy"].get<double>();
+    EXPECT_GE(accuracy, json["accuracy_ci95"][0].get<double>());
+    EXPECT_LE(accuracy, json["accuracy_ci95"][1].get<double>());
+
+    const test::CliResult text = test::runCli({"eval", (run / "best.pt").string(), data});
+    EXPECT_EQ(text.exitCode, 0);
+    EXPECT_NE(text.out.find("balanced accuracy"), std::string::npos) << text.out;
+
+    // The folder now holds a run: a second train without --resume refuses.
+    const test::CliResult again =
+        test::runCli({"train", data, "--out", run.string(), "--init", "scratch", "--epochs", "1"});
+    EXPECT_EQ(again.exitCode, 1);
+    EXPECT_NE(again.err.find("--resume"), std::string::npos) << again.err;
+}
+
+TEST(CliTrain, BadArgumentsFailClearly) {
+    test::TempDir dir;
+    test::writeImage(dir / "data/train/NORMAL/a.png", test::gradientImage(16, 16));
+    test::writeImage(dir / "data/test/NORMAL/b.png", test::gradientImage(16, 16));
+    const std::string data = (dir / "data").string();
+    const test::CliResult missingClass = test::runCli(
+        {"train", data, "--out", (dir / "r1").string(), "--init", "scratch", "--epochs", "1"});
+    EXPECT_EQ(missingClass.exitCode, 1);
+    EXPECT_NE(missingClass.err.find("needs images of class"), std::string::npos)
+        << missingClass.err;
+    const test::CliResult preset =
+        test::runCli({"train", data, "--out", (dir / "r2").string(), "--preset", "PRXX"});
+    EXPECT_EQ(preset.exitCode, 1);
+    EXPECT_NE(preset.err.find("PRXX"), std::string::npos) << preset.err;
+    const test::CliResult chexnet = test::runCli({"train",
+                                                  data,
+                                                  "--out",
+                                                  (dir / "r3").string(),
+                                                  "--preset",
+                                                  "PDCXCE",
+                                                  "--task",
+                                                  "normal-vs-pneumonia"});
+    EXPECT_EQ(chexnet.exitCode, 1);
+}
+
+TEST(CliReproduce, SkipsUnavailableWeightsAndWritesTable1) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    test::TempDir dir;
+    const test::CliResult r = test::runCli({"reproduce",
+                                            (test::sharedData() / "cxr-sample").string(),
+                                            "--out",
+                                            (dir / "t").string(),
+                                            "--epochs",
+                                            "1",
+                                            "--image-size",
+                                            "32",
+                                            "--batch-size",
+                                            "32",
+                                            "--offline"});
+    ASSERT_EQ(r.exitCode, 0) << r.err << r.out;
+    const std::string table = test::readFile(dir / "t" / "table1.md");
+    for (const char *preset : {"PRCE", "PRCW", "PRFL", "PDCXCE", "PDCXFL", "RCE"})
+        EXPECT_NE(table.find(std::string("| ") + preset + " |"), std::string::npos) << preset;
+    // No weights were given and downloads are off: the pretrained
+    // configurations are skipped with the reason, RCE (from scratch) runs.
+    EXPECT_NE(table.find("skipped: no CheXNet weights given"), std::string::npos) << table;
+    EXPECT_NE(table.find("skipped: no ImageNet weights given"), std::string::npos) << table;
+    EXPECT_TRUE(fs::exists(dir / "t" / "RCE" / "summary.json"));
+    const std::string csv = test::readFile(dir / "t" / "table1.csv");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
+}
+
+} // namespace
+} // namespace cxr
