@@ -21,6 +21,7 @@ int main(int argc, char **argv) {
     cxr::cli::addTrainCommand(app, exitCode);
     cxr::cli::addEvalCommand(app, exitCode);
     cxr::cli::addReproduceCommand(app, exitCode);
+    cxr::cli::addExplainCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

@@ -7,7 +7,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/commands.h"
+#include "cli/progress_line.h"
 #include "errors.h"
+#include "infer/batch_predict.h"
 #include "infer/classifier.h"
 
 namespace cxr::cli {
@@ -17,7 +19,35 @@ struct PredictArgs {
     std::string model;
     std::vector<std::string> images;
     bool json = false;
+    std::string folder, out, overlays;
 };
+
+// `cxr predict MODEL --folder DIR --out predictions.csv [--overlays DIR]`
+int runFolder(const Classifier &classifier, const PredictArgs &args) {
+    if (args.out.empty())
+        throw Error("--folder needs --out predictions.csv");
+    std::vector<Rejected> rejected;
+    const auto images = imagesInFolder(args.folder, rejected);
+    for (const Rejected &r : rejected)
+        std::cerr << "skipped " << r.path.string() << ": " << r.reason << "\n";
+    BatchPredictOptions options;
+    options.overlaysDir = args.overlays;
+    ProgressLine progress("predict");
+    options.progress = [&progress](std::size_t done, std::size_t total) {
+        progress.update(done, total);
+    };
+    const BatchPredictResult result = predictBatch(classifier, images, args.out, options);
+    progress.finish();
+    for (const Rejected &r : result.failed)
+        std::cerr << "cxr predict: could not read \"" << r.path.string() << "\": " << r.reason
+                  << "\n";
+    std::cout << "predicted " << result.predicted << " of " << images.size() << " images into "
+              << args.out << (args.overlays.empty() ? "" : ", overlays in " + args.overlays)
+              << "\n";
+    if (result.failed.empty())
+        return 0;
+    return result.predicted == 0 ? 1 : 3;
+}
 
 int runPredict(const PredictArgs &args) {
     std::unique_ptr<Classifier> classifier;
@@ -27,8 +57,20 @@ int runPredict(const PredictArgs &args) {
         std::cerr << "cxr predict: " << e.what() << "\n";
         return 1;
     }
-    const auto &classes = classifier->classes();
     std::cerr << "Research and teaching software - not for clinical use.\n";
+    if (!args.folder.empty()) {
+        try {
+            return runFolder(*classifier, args);
+        } catch (const std::exception &e) {
+            std::cerr << "cxr predict: " << e.what() << "\n";
+            return 1;
+        }
+    }
+    if (args.images.empty()) {
+        std::cerr << "cxr predict: give image files, or --folder DIR --out predictions.csv\n";
+        return 1;
+    }
+    const auto &classes = classifier->classes();
     nlohmann::json results = nlohmann::json::array();
     std::size_t failed = 0;
     for (const std::string &image : args.images) {
@@ -67,7 +109,10 @@ void addPredictCommand(CLI::App &app, int &exitCode) {
     auto args = std::make_shared<PredictArgs>();
     CLI::App *cmd = app.add_subcommand("predict", "Classify X-ray images with a model");
     cmd->add_option("model", args->model, "A model file (.pt) made by CXR Studio")->required();
-    cmd->add_option("images", args->images, "PNG, JPEG, BMP, TIFF or DICOM files")->required();
+    cmd->add_option("images", args->images, "PNG, JPEG, BMP, TIFF or DICOM files");
+    cmd->add_option("--folder", args->folder, "Classify every image in this folder instead");
+    cmd->add_option("--out", args->out, "With --folder: the predictions CSV to write");
+    cmd->add_option("--overlays", args->overlays, "With --folder: write Grad-CAM overlays here");
     cmd->add_flag("--json", args->json, "Print a JSON list instead of lines");
     cmd->footer("Exit code: 0 all classified, 3 some images failed, 1 none could be.");
     cmd->callback([args, &exitCode] { exitCode = runPredict(*args); });

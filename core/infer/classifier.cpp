@@ -1,13 +1,17 @@
 // SPDX-License-Identifier: MIT
 #include "infer/classifier.h"
 
+#include <algorithm>
 #include <mutex>
 
 #include <ATen/ops/softmax.h>
+#include <opencv2/core.hpp>
 #include <torch/types.h>
 #include <torch/utils.h>
 
 #include "data/image_decode.h"
+#include "explain/grad_cam.h"
+#include "explain/overlay.h"
 #include "models/checkpoint.h"
 
 namespace cxr {
@@ -39,20 +43,65 @@ const std::vector<std::string> &Classifier::classes() const { return m_impl->cla
 const Preprocessing &Classifier::preprocessing() const { return m_impl->preprocessing; }
 const std::string &Classifier::architecture() const { return m_impl->arch; }
 
-Prediction Classifier::predict(const cv::Mat &gray) const {
-    const Preprocessing &p = m_impl->preprocessing;
+namespace {
+
+torch::Tensor inputTensor(const cv::Mat &gray, const Preprocessing &p) {
     const cv::Mat resized = resizeSquare(gray, p.imageSize);
     torch::Tensor input = torch::empty({1, p.channels, p.imageSize, p.imageSize});
     writeNormalisedChw(resized, p, input.data_ptr<float>());
+    return input;
+}
 
-    std::lock_guard lock(m_impl->mutex);
-    torch::InferenceMode inference; // thread-local: made on the calling thread
-    const torch::Tensor probabilities = at::softmax(m_impl->network->forward(input), 1)[0];
+Prediction fromLogits(const torch::Tensor &logits) {
+    const torch::Tensor probabilities = at::softmax(logits, 1)[0].contiguous();
     Prediction prediction;
     prediction.probabilities.assign(probabilities.data_ptr<float>(),
                                     probabilities.data_ptr<float>() + probabilities.numel());
     prediction.label = static_cast<int>(probabilities.argmax().item<int64_t>());
     return prediction;
+}
+
+} // namespace
+
+int Classifier::classIndex(const std::string &name) const {
+    const auto &c = m_impl->classes;
+    const auto it = std::find(c.begin(), c.end(), name);
+    return it == c.end() ? -1 : static_cast<int>(it - c.begin());
+}
+
+Explanation Classifier::explain(const cv::Mat &gray,
+                                std::optional<int> targetClass,
+                                CamMethod method,
+                                bool smooth) const {
+    const torch::Tensor input = inputTensor(gray, m_impl->preprocessing);
+    std::lock_guard lock(m_impl->mutex);
+    const CamResult cam = classActivationMap(*m_impl->network, input, targetClass, method);
+    cv::Mat map = cam.map;
+    if (smooth) {
+        // Explain the mirrored image too and mirror its map back.
+        const CamResult mirrored =
+            classActivationMap(*m_impl->network, input.flip({3}), cam.targetClass, method);
+        cv::Mat back;
+        cv::flip(mirrored.map, back, 1);
+        map = (map + back) * 0.5;
+        double peak = 0;
+        cv::minMaxLoc(map, nullptr, &peak);
+        if (peak > 0)
+            map /= peak;
+    }
+    Explanation explanation;
+    explanation.prediction = fromLogits(cam.logits);
+    explanation.targetClass = cam.targetClass;
+    explanation.heatmap = resizeHeatmap(map, gray.size());
+    return explanation;
+}
+
+Prediction Classifier::predict(const cv::Mat &gray) const {
+    const torch::Tensor input = inputTensor(gray, m_impl->preprocessing);
+
+    std::lock_guard lock(m_impl->mutex);
+    torch::InferenceMode inference; // thread-local: made on the calling thread
+    return fromLogits(m_impl->network->forward(input));
 }
 
 Prediction Classifier::predictFile(const std::filesystem::path &image) const {

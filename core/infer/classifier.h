@@ -3,12 +3,14 @@
 
 #include <filesystem>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <opencv2/core/mat.hpp>
 
 #include "data/transforms.h"
+#include "explain/cam_method.h"
 
 namespace cxr {
 
@@ -16,6 +18,13 @@ namespace cxr {
 struct Prediction {
     std::vector<float> probabilities; // same order as Classifier::classes()
     int label = -1;                   // index of the largest probability
+};
+
+// A prediction with the class activation map that explains it.
+struct Explanation {
+    Prediction prediction;
+    int targetClass = 0; // the class the heatmap is for
+    cv::Mat heatmap;     // CV_32FC1 in [0, 1], the size of the input image
 };
 
 // A trained model ready to classify images: loaded once from a checkpoint,
@@ -40,6 +49,19 @@ class Classifier {
     Prediction predict(const cv::Mat &gray) const;
     // Decodes and classifies a file. Throws ImageLoadError for a bad image.
     Prediction predictFile(const std::filesystem::path &image) const;
+
+    // Classifies and explains: the heatmap of `targetClass` (default: the
+    // top-1 class) by `method`, upsampled to the image's size. With
+    // `smooth`, the map is the average of the image's and its horizontal
+    // mirror's (test-time smoothing). Throws std::invalid_argument for a
+    // target class out of range.
+    Explanation explain(const cv::Mat &gray,
+                        std::optional<int> targetClass = std::nullopt,
+                        CamMethod method = CamMethod::GradCam,
+                        bool smooth = false) const;
+
+    // The index of a class name, or -1.
+    int classIndex(const std::string &name) const;
 
   private:
     struct Impl;

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: MIT
+#include "infer/batch_predict.h"
+
+#include <iomanip>
+#include <optional>
+#include <sstream>
+
+#include <opencv2/imgcodecs.hpp>
+
+#include "atomic_file.h"
+#include "data/folder_walk.h"
+#include "data/image_decode.h"
+#include "errors.h"
+#include "infer/classifier.h"
+#include "parallel_for.h"
+
+namespace cxr {
+namespace fs = std::filesystem;
+
+std::vector<fs::path> imagesInFolder(const fs::path &folder, std::vector<Rejected> &rejected) {
+    std::error_code error;
+    if (!fs::is_directory(folder, error))
+        throw Error("\"" + folder.string() + "\" is not a folder");
+    return listImages(folder, rejected);
+}
+
+namespace {
+
+std::string csvField(const std::string &text) {
+    if (text.find_first_of(",\"\n") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
+} // namespace
+
+BatchPredictResult predictBatch(const Classifier &classifier,
+                                const std::vector<fs::path> &images,
+                                const fs::path &csv,
+                                const BatchPredictOptions &options) {
+    if (!options.overlaysDir.empty()) {
+        std::error_code error;
+        fs::create_directories(options.overlaysDir, error);
+        if (error)
+            throw Error("cannot create the overlay folder \"" + options.overlaysDir.string() +
+                        "\": " + error.message());
+    }
+    std::vector<std::optional<Prediction>> predictions(images.size());
+    std::vector<std::string> errors(images.size());
+    parallelFor(
+        images.size(),
+        options.threads,
+        [&](std::size_t i) {
+            try {
+                const DecodedImage decoded = decodeImage(images[i]);
+                if (options.overlaysDir.empty()) {
+                    predictions[i] = classifier.predict(decoded.pixels);
+                    return;
+                }
+                const Explanation e =
+                    classifier.explain(decoded.pixels, std::nullopt, options.method);
+                predictions[i] = e.prediction;
+                const fs::path out =
+                    options.overlaysDir / (images[i].stem().string() + ".overlay.png");
+                if (!cv::imwrite(out.string(),
+                                 renderOverlay(decoded.pixels, e.heatmap, options.overlay)))
+                    throw Error("could not write \"" + out.string() + "\"");
+            } catch (const ImageLoadError &e) {
+                errors[i] = e.reason();
+            }
+        },
+        options.progress,
+        options.cancel);
+
+    std::ostringstream out;
+    out << "image,label";
+    for (const auto &c : classifier.classes())
+        out << ",p_" << c;
+    out << '\n' << std::fixed << std::setprecision(6);
+    BatchPredictResult result;
+    for (std::size_t i = 0; i < images.size(); ++i) {
+        if (!predictions[i]) {
+            result.failed.push_back({images[i], errors[i]});
+            continue;
+        }
+        const Prediction &p = *predictions[i];
+        out << csvField(images[i].string()) << ','
+            << classifier.classes()[static_cast<std::size_t>(p.label)];
+        for (float probability : p.probabilities)
+            out << ',' << probability;
+        out << '\n';
+        ++result.predicted;
+    }
+    writeFileAtomically(csv, out.str());
+    return result;
+}
+
+} // namespace cxr
