@@ -4,9 +4,14 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include "charts_page.h"
+#include "classify_page.h"
 #include "main_window.h"
+#include "training_page.h"
 
 int main(int argc, char **argv) {
+    // The icons live in cxr_ui, a static library: register them explicitly.
+    Q_INIT_RESOURCE(resources);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("cxr-studio"));
     QApplication::setOrganizationName(QStringLiteral("cxr-studio"));
@@ -24,8 +29,20 @@ int main(int argc, char **argv) {
                                      QStringLiteral("path"));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Open the synthetic demo dataset."));
+    const QCommandLineOption model(QStringLiteral("model"),
+                                   QStringLiteral("Load this model (.pt) on the Classify page."),
+                                   QStringLiteral("file"));
+    const QCommandLineOption page(
+        QStringLiteral("page"),
+        QStringLiteral("Start on this page: dataset, training, classify."),
+        QStringLiteral("name"));
     parser.addOption(dataset);
     parser.addOption(demo);
+    parser.addOption(model);
+    parser.addOption(page);
+    parser.addPositionalArgument(QStringLiteral("images"),
+                                 QStringLiteral("X-rays to open on the Classify page."),
+                                 QStringLiteral("[images...]"));
     parser.process(app);
 
     cxr::ui::MainWindow window;
@@ -34,5 +51,18 @@ int main(int argc, char **argv) {
         window.openDataset(parser.value(dataset));
     else if (parser.isSet(demo))
         window.openDemo(cxr::ui::MainWindow::defaultDemoFolder());
+    if (parser.isSet(model))
+        window.classifyPage()->loadModel(parser.value(model));
+    if (!parser.positionalArguments().isEmpty()) {
+        window.classifyPage()->addImages(parser.positionalArguments());
+        window.showPage(window.classifyPage());
+    }
+    const QString start = parser.value(page);
+    if (start == QStringLiteral("training"))
+        window.showPage(window.trainingPage());
+    else if (start == QStringLiteral("charts"))
+        window.showPage(window.chartsPage());
+    else if (start == QStringLiteral("classify"))
+        window.showPage(window.classifyPage());
     return QApplication::exec();
 }

@@ -19,6 +19,8 @@ using ProgressFn = std::function<void(std::size_t done, std::size_t total)>;
 class CancelToken {
   public:
     void cancel() { m_cancelled.store(true, std::memory_order_relaxed); }
+    // Clears a request, for reuse by the next job once the last one ended.
+    void reset() { m_cancelled.store(false, std::memory_order_relaxed); }
     bool cancelled() const { return m_cancelled.load(std::memory_order_relaxed); }
     void throwIfCancelled() const {
         if (cancelled())

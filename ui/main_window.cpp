@@ -2,6 +2,7 @@
 #include "main_window.h"
 
 #include <QApplication>
+#include <QCloseEvent>
 #include <QDir>
 #include <QFutureWatcher>
 #include <QLabel>
@@ -14,16 +15,37 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "charts_page.h"
+#include "classify_page.h"
 #include "data/phantoms.h"
 #include "dataset_page.h"
+#include "training_controller.h"
+#include "training_page.h"
 
 namespace cxr::ui {
 
 MainWindow::MainWindow(QWidget *parent)
-    : QMainWindow(parent), m_tabs(new QTabWidget(this)), m_datasetPage(new DatasetPage(this)) {
+    : QMainWindow(parent), m_tabs(new QTabWidget(this)), m_datasetPage(new DatasetPage(this)),
+      m_chartsPage(new ChartsPage(this)), m_trainingPage(new TrainingPage(this)),
+      m_classifyPage(new ClassifyPage(this)) {
     setWindowTitle(tr("CXR Studio"));
     setWindowIcon(QIcon(QStringLiteral(":/icons/cxr-studio.svg")));
     m_tabs->addTab(m_datasetPage, tr("Dataset"));
+    m_tabs->addTab(m_chartsPage, tr("Charts"));
+    m_tabs->addTab(m_trainingPage, tr("Training"));
+    m_tabs->addTab(m_classifyPage, tr("Classify"));
+    connect(m_datasetPage,
+            &DatasetPage::datasetLoaded,
+            this,
+            [this](std::shared_ptr<const cxr::DatasetIndex> index) {
+                m_trainingPage->setDataset(QString::fromStdString(index->root.string()));
+                m_chartsPage->setIndex(index);
+            });
+    connect(m_trainingPage, &TrainingPage::runFinished, this, [this](const QString &runDir) {
+        // The finished run's best model is ready to try on the Classify page.
+        m_classifyPage->loadModel(QDir(runDir).filePath(QStringLiteral("best.pt")));
+    });
+
     m_tabs->setDocumentMode(true);
     setCentralWidget(m_tabs);
 
@@ -41,9 +63,13 @@ MainWindow::MainWindow(QWidget *parent)
     notice->setStyleSheet(
         QStringLiteral("QLabel { color: #a00; font-weight: bold; padding: 0 6px; }"));
     statusBar()->addPermanentWidget(notice);
-    connect(m_datasetPage, &DatasetPage::statusMessage, this, [this](const QString &message) {
+    const auto showStatus = [this](const QString &message) {
         statusBar()->showMessage(message, 8000);
-    });
+    };
+    connect(m_datasetPage, &DatasetPage::statusMessage, this, showStatus);
+    connect(m_trainingPage, &TrainingPage::statusMessage, this, showStatus);
+    connect(m_chartsPage, &ChartsPage::statusMessage, this, showStatus);
+    connect(m_classifyPage, &ClassifyPage::statusMessage, this, showStatus);
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
@@ -53,6 +79,27 @@ MainWindow::MainWindow(QWidget *parent)
 MainWindow::~MainWindow() {
     QSettings settings;
     settings.setValue(QStringLiteral("window/geometry"), saveGeometry());
+}
+
+void MainWindow::showPage(QWidget *page) { m_tabs->setCurrentWidget(page); }
+
+void MainWindow::closeEvent(QCloseEvent *event) {
+    if (m_trainingPage->isTraining()) {
+        const auto answer = QMessageBox::question(
+            this,
+            tr("Training is running"),
+            tr("A training run is in progress. Stop it and quit?\n\nIt stops at the next batch and "
+               "keeps a checkpoint; Resume on the Training page continues it later."),
+            QMessageBox::Yes | QMessageBox::No,
+            QMessageBox::No);
+        if (answer != QMessageBox::Yes) {
+            event->ignore();
+            return;
+        }
+        m_trainingPage->stop();
+        m_trainingPage->controller()->waitUntilIdle();
+    }
+    event->accept();
 }
 
 QString MainWindow::defaultDemoFolder() {

@@ -8,7 +8,10 @@ class QTabWidget;
 
 namespace cxr::ui {
 
+class ChartsPage;
+class ClassifyPage;
 class DatasetPage;
+class TrainingPage;
 
 // The CXR Studio main window: one tab per page, menus, and a status bar
 // whose permanent notice says the software is not for clinical use.
@@ -20,6 +23,10 @@ class MainWindow : public QMainWindow {
     ~MainWindow() override;
 
     DatasetPage *datasetPage() const { return m_datasetPage; }
+    TrainingPage *trainingPage() const { return m_trainingPage; }
+    ChartsPage *chartsPage() const { return m_chartsPage; }
+    ClassifyPage *classifyPage() const { return m_classifyPage; }
+    void showPage(QWidget *page);
 
     // Opens the synthetic demo dataset, writing it to `folder` first (in the
     // background) when it is not there yet.
@@ -29,11 +36,17 @@ class MainWindow : public QMainWindow {
     // The default location of the demo dataset in the user's cache.
     static QString defaultDemoFolder();
 
+  protected:
+    void closeEvent(QCloseEvent *event) override;
+
   private:
     void showAbout();
 
     QTabWidget *m_tabs;
     DatasetPage *m_datasetPage;
+    ChartsPage *m_chartsPage;
+    TrainingPage *m_trainingPage;
+    ClassifyPage *m_classifyPage;
 };
 
 } // namespace cxr::ui

@@ -8,18 +8,6 @@
 
 namespace cxr {
 
-const char *architectureName(Architecture arch) {
-    return arch == Architecture::ResNet50 ? "resnet50" : "densenet121";
-}
-
-std::optional<Architecture> parseArchitecture(const std::string &name) {
-    if (name == "resnet50")
-        return Architecture::ResNet50;
-    if (name == "densenet121")
-        return Architecture::DenseNet121;
-    return std::nullopt;
-}
-
 int NetworkImpl::numClasses() const { return static_cast<int>(head()->options.out_features()); }
 
 Network makeNetwork(Architecture arch, int numClasses) {

@@ -8,12 +8,9 @@
 #include <torch/nn/module.h>
 #include <torch/nn/modules/linear.h>
 
+#include "models/architecture.h"
+
 namespace cxr {
-
-enum class Architecture { ResNet50, DenseNet121 };
-
-const char *architectureName(Architecture arch); // "resnet50", "densenet121"
-std::optional<Architecture> parseArchitecture(const std::string &name);
 
 // A classification network split the way Grad-CAM needs it:
 //   logits = classify(features(x))

@@ -10,16 +10,6 @@
 namespace cxr {
 namespace F = torch::nn::functional;
 
-const char *lossName(LossKind kind) { return kind == LossKind::Focal ? "focal" : "ce"; }
-
-std::optional<LossKind> parseLoss(const std::string &name) {
-    if (name == "ce" || name == "cross-entropy")
-        return LossKind::CrossEntropy;
-    if (name == "focal")
-        return LossKind::Focal;
-    return std::nullopt;
-}
-
 at::Tensor
 classificationLoss(const at::Tensor &logits, const at::Tensor &targets, const LossConfig &config) {
     if (config.kind == LossKind::CrossEntropy)

@@ -7,18 +7,9 @@
 
 #include <ATen/core/Tensor.h>
 
+#include "train/loss_config.h"
+
 namespace cxr {
-
-enum class LossKind { CrossEntropy, Focal };
-
-const char *lossName(LossKind kind); // "ce", "focal"
-std::optional<LossKind> parseLoss(const std::string &name);
-
-struct LossConfig {
-    LossKind kind = LossKind::CrossEntropy;
-    double gamma = 2.0;        // focal focusing parameter (Lin et al. 2017 use 2)
-    std::vector<double> alpha; // focal per-class weights; empty = 1 for every class
-};
 
 // Mean loss over the batch. logits: N x K, targets: N (int64 labels).
 // Cross-entropy: -log p_t. Focal (Lin et al. 2017, "Focal Loss for Dense

@@ -9,8 +9,8 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "data/transforms.h"
-#include "models/network.h"
-#include "train/losses.h"
+#include "models/architecture.h"
+#include "train/loss_config.h"
 #include "train/sampler.h"
 #include "train/task.h"
 

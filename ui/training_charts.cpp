@@ -1,0 +1,235 @@
+// SPDX-License-Identifier: MIT
+#include "training_charts.h"
+
+#include <QDir>
+#include <QGridLayout>
+#include <QHeaderView>
+#include <QTableWidget>
+
+#include "data/csv_reader.h"
+#include "qcustomplot_include.h"
+
+namespace cxr::ui {
+namespace {
+
+// Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+const QColor kBlue(0, 114, 178), kOrange(230, 159, 0), kGreen(0, 158, 115), kGrey(120, 120, 120),
+    kPurple(204, 121, 167), kRed(213, 94, 0);
+
+QCustomPlot *
+makePlot(QWidget *parent, const QString &title, const QString &xLabel, const QString &yLabel) {
+    auto *plot = new QCustomPlot(parent);
+    plot->setMinimumSize(280, 200);
+    plot->plotLayout()->insertRow(0);
+    plot->plotLayout()->addElement(
+        0, 0, new QCPTextElement(plot, title, QFont("sans", 10, QFont::Bold)));
+    plot->xAxis->setLabel(xLabel);
+    plot->yAxis->setLabel(yLabel);
+    plot->legend->setVisible(true);
+    QFont legendFont = plot->font();
+    legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
+    plot->legend->setFont(legendFont);
+    return plot;
+}
+
+} // namespace
+
+TrainingCharts::TrainingCharts(QWidget *parent)
+    : QWidget(parent),
+      m_accuracy(makePlot(this, tr("Accuracy"), tr("epoch"), tr("fraction correct"))),
+      m_loss(makePlot(this, tr("Loss"), tr("epoch"), tr("loss"))),
+      m_lr(makePlot(this, tr("Learning rate"), tr("epoch"), tr("learning rate"))),
+      m_confusion(makePlot(this, tr("Validation confusion matrix"), tr("predicted"), tr("true"))),
+      m_perClass(new QTableWidget(this)) {
+    m_trainAcc = addGraph(m_accuracy, tr("train"), kBlue, false);
+    m_valAcc = addGraph(m_accuracy, tr("val"), kOrange, false);
+    m_valBalanced = addGraph(m_accuracy, tr("val balanced"), kGreen, false);
+    m_trainLoss = addGraph(m_loss, tr("train"), kBlue, false);
+    m_valLoss = addGraph(m_loss, tr("val"), kOrange, false);
+    m_batchLoss = addGraph(m_loss, tr("batch (smoothed)"), kGrey, false);
+    m_batchLoss->setScatterStyle(QCPScatterStyle::ssNone);
+    m_lrGraph = addGraph(m_lr, tr("lr"), kPurple, false);
+    m_lrGraph->setLineStyle(QCPGraph::lsStepLeft);
+    m_lr->legend->setVisible(false);
+    m_accuracy->yAxis->setRange(0, 1);
+    m_confusion->legend->setVisible(false);
+    m_confusion->axisRect()->setupFullAxesBox(true);
+    m_confusion->yAxis->setRangeReversed(true);
+
+    m_perClass->setColumnCount(5);
+    m_perClass->setHorizontalHeaderLabels(
+        {tr("class"), tr("precision"), tr("recall"), tr("F1"), tr("AUC")});
+    m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_perClass->verticalHeader()->hide();
+    m_perClass->setEditTriggers(QAbstractItemView::NoEditTriggers);
+
+    auto *grid = new QGridLayout(this);
+    grid->setContentsMargins(0, 0, 0, 0);
+    grid->addWidget(m_accuracy, 0, 0);
+    grid->addWidget(m_loss, 0, 1);
+    grid->addWidget(m_lr, 1, 0);
+    auto *bottomRight = new QWidget(this);
+    auto *split = new QHBoxLayout(bottomRight);
+    split->setContentsMargins(0, 0, 0, 0);
+    split->addWidget(m_confusion, 1);
+    split->addWidget(m_perClass, 1);
+    grid->addWidget(bottomRight, 1, 1);
+}
+
+QCPGraph *TrainingCharts::addGraph(QCustomPlot *plot,
+                                   const QString &name,
+                                   const QColor &colour,
+                                   bool dashed) {
+    QCPGraph *graph = plot->addGraph();
+    graph->setName(name);
+    QPen pen(colour, 2);
+    if (dashed)
+        pen.setStyle(Qt::DashLine);
+    graph->setPen(pen);
+    if (!dashed)
+        graph->setScatterStyle(QCPScatterStyle(QCPScatterStyle::ssCircle, 5));
+    return graph;
+}
+
+void TrainingCharts::clear() {
+    for (QCustomPlot *plot : {m_accuracy, m_loss, m_lr})
+        for (int g = 0; g < plot->graphCount(); ++g)
+            plot->graph(g)->data()->clear();
+    // Comparison graphs go; the run's own graphs stay (emptied).
+    for (QCustomPlot *plot : {m_accuracy, m_loss})
+        while (plot->graphCount() > (plot == m_accuracy ? 3 : 3))
+            plot->removeGraph(plot->graphCount() - 1);
+    m_comparisons = 0;
+    m_smoothedLoss = -1;
+    m_perClass->setRowCount(0);
+    if (m_confusionMap)
+        m_confusionMap->data()->clear();
+    replotAll();
+}
+
+void TrainingCharts::addBatch(const BatchProgress &p) {
+    // Exponential smoothing (factor 0.1) so the noisy batch loss reads as a trend.
+    m_smoothedLoss = m_smoothedLoss < 0 ? p.batchLoss : 0.9 * m_smoothedLoss + 0.1 * p.batchLoss;
+    const double x =
+        (p.epoch - 1) + static_cast<double>(p.batch) / std::max<std::size_t>(1, p.batches);
+    m_batchLoss->addData(x, m_smoothedLoss);
+    m_loss->rescaleAxes();
+    m_loss->replot(QCustomPlot::rpQueuedReplot); // bursts of batches coalesce
+}
+
+void TrainingCharts::addEpoch(const EpochReport &r, const std::vector<std::string> &classes) {
+    m_trainAcc->addData(r.epoch, r.train.accuracy);
+    m_trainLoss->addData(r.epoch, r.train.loss);
+    if (r.val.count > 0) {
+        m_valAcc->addData(r.epoch, r.val.accuracy);
+        m_valBalanced->addData(r.epoch, r.val.balancedAccuracy);
+        m_valLoss->addData(r.epoch, r.val.loss);
+    }
+    m_lrGraph->addData(r.epoch, r.learningRate);
+
+    const Metrics &m = r.val.count > 0 ? r.val : r.train;
+    const int k = static_cast<int>(m.confusion.size());
+    if (!m_confusionMap) {
+        m_confusionMap = new QCPColorMap(m_confusion->xAxis, m_confusion->yAxis);
+        m_confusionMap->setGradient(QCPColorGradient::gpThermal);
+        m_confusionMap->setInterpolate(false);
+    }
+    m_confusionMap->data()->setSize(k, k);
+    m_confusionMap->data()->setRange(QCPRange(0, k - 1), QCPRange(0, k - 1));
+    auto ticker = QSharedPointer<QCPAxisTickerText>::create();
+    for (int c = 0; c < k; ++c) {
+        ticker->addTick(c,
+                        QString::fromStdString(c < static_cast<int>(classes.size())
+                                                   ? classes[static_cast<std::size_t>(c)]
+                                                   : std::to_string(c)));
+        // Each row as a share of its true class, so small classes stay visible.
+        const double support = std::max<double>(
+            1.0, static_cast<double>(m.perClass[static_cast<std::size_t>(c)].support));
+        for (int p = 0; p < k; ++p)
+            m_confusionMap->data()->setCell(
+                p,
+                c,
+                m.confusion[static_cast<std::size_t>(c)][static_cast<std::size_t>(p)] / support);
+    }
+    m_confusion->xAxis->setTicker(ticker);
+    m_confusion->yAxis->setTicker(ticker);
+    m_confusionMap->setDataRange(QCPRange(0, 1));
+    m_confusion->rescaleAxes();
+
+    m_perClass->setRowCount(k);
+    for (int c = 0; c < k; ++c) {
+        const ClassMetrics &cm = m.perClass[static_cast<std::size_t>(c)];
+        const QStringList cells = {QString::fromStdString(c < static_cast<int>(classes.size())
+                                                              ? classes[static_cast<std::size_t>(c)]
+                                                              : std::to_string(c)),
+                                   QString::number(cm.precision, 'f', 3),
+                                   QString::number(cm.recall, 'f', 3),
+                                   QString::number(cm.f1, 'f', 3),
+                                   std::isnan(cm.auc) ? QStringLiteral("–")
+                                                      : QString::number(cm.auc, 'f', 3)};
+        for (int col = 0; col < cells.size(); ++col)
+            m_perClass->setItem(c, col, new QTableWidgetItem(cells[col]));
+    }
+    replotAll();
+}
+
+bool TrainingCharts::loadRun(const QString &runDir, bool asComparison, QString *error) {
+    std::vector<CsvRow> rows;
+    try {
+        rows = readCsv(QDir(runDir).filePath(QStringLiteral("metrics.csv")).toStdString());
+    } catch (const std::exception &e) {
+        if (error)
+            *error = QString::fromStdString(e.what());
+        return false;
+    }
+    QCPGraph *valBalanced = m_valBalanced, *valLoss = m_valLoss, *trainAcc = m_trainAcc,
+             *valAcc = m_valAcc, *trainLoss = m_trainLoss, *lr = m_lrGraph;
+    if (asComparison) {
+        const QList<QColor> colours = {kRed, kPurple, kGrey, kBlue};
+        const QColor colour = colours[m_comparisons++ % colours.size()];
+        const QString name = QDir(runDir).dirName();
+        valBalanced = addGraph(m_accuracy, name + tr(" val balanced"), colour, true);
+        valLoss = addGraph(m_loss, name + tr(" val"), colour, true);
+        trainAcc = valAcc = trainLoss = lr = nullptr;
+    } else {
+        clear();
+    }
+    for (std::size_t i = 1; i < rows.size(); ++i) {
+        const auto &f = rows[i].fields;
+        if (f.size() < 7)
+            continue;
+        const double epoch = std::atof(f[0].c_str()), loss = std::atof(f[2].c_str()),
+                     accuracy = std::atof(f[3].c_str()), balanced = std::atof(f[4].c_str()),
+                     rate = std::atof(f[6].c_str());
+        if (f[1] == "train") {
+            if (trainAcc)
+                trainAcc->addData(epoch, accuracy);
+            if (trainLoss)
+                trainLoss->addData(epoch, loss);
+            if (lr)
+                lr->addData(epoch, rate);
+        } else if (f[1] == "val") {
+            if (valAcc)
+                valAcc->addData(epoch, accuracy);
+            valBalanced->addData(epoch, balanced);
+            valLoss->addData(epoch, loss);
+        }
+    }
+    replotAll();
+    return true;
+}
+
+int TrainingCharts::epochPoints() const { return m_trainAcc->dataCount(); }
+
+void TrainingCharts::replotAll() {
+    for (QCustomPlot *plot : {m_accuracy, m_loss, m_lr}) {
+        plot->rescaleAxes();
+        plot->xAxis->setRangeLower(0);
+        if (plot == m_accuracy)
+            plot->yAxis->setRange(0, 1.02);
+        plot->replot(QCustomPlot::rpQueuedReplot);
+    }
+    m_confusion->replot(QCustomPlot::rpQueuedReplot);
+}
+
+} // namespace cxr::ui

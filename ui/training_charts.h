@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QWidget>
+#include <string>
+#include <vector>
+
+#include "train/trainer.h"
+
+class QCustomPlot;
+class QCPColorMap;
+class QCPGraph;
+class QTableWidget;
+
+namespace cxr::ui {
+
+// Live curves of a training run: accuracy and balanced accuracy, loss
+// (per epoch, plus the smoothed per-batch loss), learning rate, the latest
+// validation confusion matrix as a heat map and per-class metrics. Past
+// runs' metrics.csv can be added as dashed comparison curves. Draws only;
+// every number comes from core.
+class TrainingCharts : public QWidget {
+    Q_OBJECT
+  public:
+    explicit TrainingCharts(QWidget *parent = nullptr);
+
+    void clear();
+    void addBatch(const BatchProgress &progress);
+    void addEpoch(const EpochReport &report, const std::vector<std::string> &classes);
+    // Plots a run folder's metrics.csv: as the main curves, or as a dashed
+    // comparison named after the folder. Returns false with `error` set
+    // when the file cannot be read.
+    bool loadRun(const QString &runDir, bool asComparison, QString *error = nullptr);
+
+    int epochPoints() const; // epochs plotted for the current run (for tests)
+    QCustomPlot *accuracyPlot() const { return m_accuracy; }
+    QCustomPlot *lossPlot() const { return m_loss; }
+
+  private:
+    void replotAll();
+    QCPGraph *addGraph(QCustomPlot *plot, const QString &name, const QColor &colour, bool dashed);
+
+    QCustomPlot *m_accuracy, *m_loss, *m_lr, *m_confusion;
+    QCPColorMap *m_confusionMap = nullptr;
+    QTableWidget *m_perClass;
+    QCPGraph *m_trainAcc, *m_valAcc, *m_valBalanced, *m_trainLoss, *m_valLoss, *m_batchLoss,
+        *m_lrGraph;
+    double m_smoothedLoss = -1;
+    int m_comparisons = 0;
+};
+
+} // namespace cxr::ui

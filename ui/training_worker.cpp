@@ -1,0 +1,50 @@
+// SPDX-License-Identifier: MIT
+#include "training_worker.h"
+
+#include "data/dataset_scan.h"
+#include "errors.h"
+
+namespace cxr::ui {
+namespace {
+
+// Forwards core's events as the worker's signals (queued to the GUI).
+class SignalObserver : public TrainObserver {
+  public:
+    explicit SignalObserver(TrainingWorker &worker) : m_worker(worker) {}
+    void onLog(const std::string &line) override {
+        Q_EMIT m_worker.logLine(QString::fromStdString(line));
+    }
+    void onBatch(const BatchProgress &progress) override {
+        Q_EMIT m_worker.batchProgress(progress);
+    }
+    void onEpoch(const EpochReport &report) override { Q_EMIT m_worker.epochFinished(report); }
+
+  private:
+    TrainingWorker &m_worker;
+};
+
+} // namespace
+
+TrainingWorker::TrainingWorker(std::shared_ptr<CancelToken> cancel) : m_cancel(std::move(cancel)) {}
+
+void TrainingWorker::run(const cxr::TrainConfig &config,
+                         const QString &dataset,
+                         const QString &runDir,
+                         bool resume) {
+    try {
+        Q_EMIT started(runDir);
+        ScanOptions options;
+        options.cancel = m_cancel.get();
+        const DatasetIndex index = scan(dataset.toStdString(), options);
+        SignalObserver observer(*this);
+        const RunSummary summary =
+            train(index, config, runDir.toStdString(), resume, observer, m_cancel.get());
+        Q_EMIT finished(summary);
+    } catch (const Cancelled &) {
+        Q_EMIT cancelled();
+    } catch (const std::exception &e) {
+        Q_EMIT failed(QString::fromStdString(e.what()));
+    }
+}
+
+} // namespace cxr::ui

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <memory>
+
+#include "progress.h"
+#include "train/trainer.h"
+
+Q_DECLARE_METATYPE(cxr::BatchProgress)
+Q_DECLARE_METATYPE(cxr::EpochReport)
+Q_DECLARE_METATYPE(cxr::RunSummary)
+Q_DECLARE_METATYPE(cxr::TrainConfig)
+
+namespace cxr::ui {
+
+// Runs one training run on the thread it lives on (a QThread owned by
+// TrainingController). Copies its inputs when a run starts; core's events
+// leave as queued signals carrying values. Exceptions never escape: they
+// become failed(message).
+class TrainingWorker : public QObject {
+    Q_OBJECT
+  public:
+    explicit TrainingWorker(std::shared_ptr<CancelToken> cancel);
+
+  public Q_SLOTS:
+    // Scans `dataset` and trains; blocks this worker's thread until done.
+    void
+    run(const cxr::TrainConfig &config, const QString &dataset, const QString &runDir, bool resume);
+
+  Q_SIGNALS:
+    void started(const QString &runDir);
+    void logLine(const QString &line);
+    void batchProgress(const cxr::BatchProgress &progress);
+    void epochFinished(const cxr::EpochReport &report);
+    void finished(const cxr::RunSummary &summary);
+    void failed(const QString &message);
+    void cancelled();
+
+  private:
+    std::shared_ptr<CancelToken> m_cancel; // shared with the controller
+};
+
+} // namespace cxr::ui
