@@ -8,10 +8,12 @@
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <algorithm>
 
 #include <QtConcurrent/QtConcurrentRun>
 
@@ -72,8 +74,12 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_classifyPage, &ClassifyPage::statusMessage, this, showStatus);
 
     QSettings settings;
-    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray()))
-        resize(1400, 900);
+    if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {
+        // 1400 x 900, or a bit less than the screen when it is smaller.
+        const QSize available = screen() ? screen()->availableSize() : QSize(1400, 900);
+        resize(std::min(1400, available.width() * 95 / 100),
+               std::min(900, available.height() * 95 / 100));
+    }
 }
 
 MainWindow::~MainWindow() {

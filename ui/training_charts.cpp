@@ -19,7 +19,7 @@ const QColor kBlue(0, 114, 178), kOrange(230, 159, 0), kGreen(0, 158, 115), kGre
 QCustomPlot *
 makePlot(QWidget *parent, const QString &title, const QString &xLabel, const QString &yLabel) {
     auto *plot = new QCustomPlot(parent);
-    plot->setMinimumSize(280, 200);
+    plot->setMinimumSize(220, 180);
     plot->plotLayout()->insertRow(0);
     plot->plotLayout()->addElement(
         0, 0, new QCPTextElement(plot, title, QFont("sans", 10, QFont::Bold)));
@@ -62,6 +62,8 @@ TrainingCharts::TrainingCharts(QWidget *parent)
     m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
     m_perClass->verticalHeader()->hide();
     m_perClass->setEditTriggers(QAbstractItemView::NoEditTriggers);
+    m_perClass->setMinimumWidth(260);
+    m_confusion->setMinimumWidth(200);
 
     auto *grid = new QGridLayout(this);
     grid->setContentsMargins(0, 0, 0, 0);

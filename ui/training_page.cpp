@@ -58,6 +58,12 @@ TrainingPage::TrainingPage(QWidget *parent)
       m_stop(new QPushButton(tr("Stop"), this)), m_resume(new QPushButton(tr("Resume"), this)),
       m_progress(new QProgressBar(this)), m_speed(new QLabel(this)),
       m_log(new QPlainTextEdit(this)) {
+    // Long preset descriptions must not widen the form: show a short text,
+    // the full one in the drop-down list.
+    m_preset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_preset->setMinimumContentsLength(18);
+    m_init->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
+    m_init->setMinimumContentsLength(14);
     m_preset->addItem(tr("Custom"));
     for (const Preset &p : presets())
         m_preset->addItem(QStringLiteral("%1 — %2").arg(p.name, p.description),
@@ -151,8 +157,7 @@ TrainingPage::TrainingPage(QWidget *parent)
     scroll->setWidget(formBox);
     scroll->setWidgetResizable(true);
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
-    scroll->setMinimumWidth(formBox->sizeHint().width() + 24);
-    scroll->setMaximumWidth(formBox->sizeHint().width() + 80);
+    scroll->setFixedWidth(420);
 
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
