@@ -7,14 +7,13 @@
 #include <torch/nn/modules/activation.h>
 #include <torch/nn/modules/pooling.h>
 
+#include "models/layer_init.h"
+
 namespace cxr {
 namespace F = torch::nn::functional;
 namespace {
 
-torch::nn::Conv2d conv(int in, int out, int kernel, int stride = 1, int padding = 0) {
-    return torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
-}
+using detail::convolution;
 
 constexpr int kGrowthRate = 32;
 constexpr int kBnSize = 4;
@@ -25,9 +24,9 @@ constexpr int kBlockLayers[4] = {6, 12, 24, 16};
 
 DenseLayerImpl::DenseLayerImpl(int inChannels, int growthRate, int bnSize) {
     m_norm1 = register_module("norm1", torch::nn::BatchNorm2d(inChannels));
-    m_conv1 = register_module("conv1", conv(inChannels, bnSize * growthRate, 1));
+    m_conv1 = register_module("conv1", convolution(inChannels, bnSize * growthRate, 1));
     m_norm2 = register_module("norm2", torch::nn::BatchNorm2d(bnSize * growthRate));
-    m_conv2 = register_module("conv2", conv(bnSize * growthRate, growthRate, 3, 1, 1));
+    m_conv2 = register_module("conv2", convolution(bnSize * growthRate, growthRate, 3, 1, 1));
 }
 
 torch::Tensor DenseLayerImpl::forward(const torch::Tensor &concatenated) {
@@ -51,7 +50,7 @@ torch::Tensor DenseBlockImpl::forward(const torch::Tensor &x) {
 
 TransitionImpl::TransitionImpl(int inChannels, int outChannels) {
     m_norm = register_module("norm", torch::nn::BatchNorm2d(inChannels));
-    m_conv = register_module("conv", conv(inChannels, outChannels, 1));
+    m_conv = register_module("conv", convolution(inChannels, outChannels, 1));
 }
 
 torch::Tensor TransitionImpl::forward(const torch::Tensor &x) {
@@ -60,7 +59,7 @@ torch::Tensor TransitionImpl::forward(const torch::Tensor &x) {
 
 DenseNet121Impl::DenseNet121Impl(int numClasses) {
     torch::nn::Sequential features;
-    features->push_back("conv0", conv(3, kInitialFeatures, 7, 2, 3));
+    features->push_back("conv0", convolution(3, kInitialFeatures, 7, 2, 3));
     features->push_back("norm0", torch::nn::BatchNorm2d(kInitialFeatures));
     features->push_back("relu0", torch::nn::ReLU());
     features->push_back("pool0",
@@ -80,15 +79,7 @@ DenseNet121Impl::DenseNet121Impl(int numClasses) {
     m_features = register_module("features", features);
     m_numFeatures = channels;
 
-    // torchvision: Kaiming normal (default fan_in) convolutions, BN 1/0.
-    for (auto &module : modules(/*include_self=*/false)) {
-        if (auto *c = module->as<torch::nn::Conv2d>())
-            torch::nn::init::kaiming_normal_(c->weight);
-        else if (auto *bn = module->as<torch::nn::BatchNorm2d>()) {
-            torch::nn::init::ones_(bn->weight);
-            torch::nn::init::zeros_(bn->bias);
-        }
-    }
+    detail::initialiseLayers(*this, detail::KaimingMode::FanIn);
     resetHead(numClasses);
 }
 

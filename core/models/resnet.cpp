@@ -5,29 +5,24 @@
 #include <torch/nn/functional/pooling.h>
 #include <torch/nn/init.h>
 
+#include "models/layer_init.h"
+
 namespace cxr {
 namespace F = torch::nn::functional;
-namespace {
-
-torch::nn::Conv2d conv(int in, int out, int kernel, int stride = 1, int padding = 0) {
-    return torch::nn::Conv2d(
-        torch::nn::Conv2dOptions(in, out, kernel).stride(stride).padding(padding).bias(false));
-}
-
-} // namespace
+using detail::convolution;
 
 BottleneckImpl::BottleneckImpl(int inChannels, int width, int stride, bool downsample) {
-    m_conv1 = register_module("conv1", conv(inChannels, width, 1));
+    m_conv1 = register_module("conv1", convolution(inChannels, width, 1));
     m_bn1 = register_module("bn1", torch::nn::BatchNorm2d(width));
-    m_conv2 = register_module("conv2", conv(width, width, 3, stride, 1));
+    m_conv2 = register_module("conv2", convolution(width, width, 3, stride, 1));
     m_bn2 = register_module("bn2", torch::nn::BatchNorm2d(width));
-    m_conv3 = register_module("conv3", conv(width, width * kExpansion, 1));
+    m_conv3 = register_module("conv3", convolution(width, width * kExpansion, 1));
     m_bn3 = register_module("bn3", torch::nn::BatchNorm2d(width * kExpansion));
     if (downsample)
-        m_downsample =
-            register_module("downsample",
-                            torch::nn::Sequential(conv(inChannels, width * kExpansion, 1, stride),
-                                                  torch::nn::BatchNorm2d(width * kExpansion)));
+        m_downsample = register_module(
+            "downsample",
+            torch::nn::Sequential(convolution(inChannels, width * kExpansion, 1, stride),
+                                  torch::nn::BatchNorm2d(width * kExpansion)));
 }
 
 torch::Tensor BottleneckImpl::forward(const torch::Tensor &x) {
@@ -39,7 +34,7 @@ torch::Tensor BottleneckImpl::forward(const torch::Tensor &x) {
 }
 
 ResNet50Impl::ResNet50Impl(int numClasses) {
-    m_conv1 = register_module("conv1", conv(3, 64, 7, 2, 3));
+    m_conv1 = register_module("conv1", convolution(3, 64, 7, 2, 3));
     m_bn1 = register_module("bn1", torch::nn::BatchNorm2d(64));
     m_maxpool = register_module(
         "maxpool", torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(2).padding(1)));
@@ -55,15 +50,7 @@ ResNet50Impl::ResNet50Impl(int numClasses) {
         }
         m_layers[stage] = register_module("layer" + std::to_string(stage + 1), layer);
     }
-    // torchvision: Kaiming normal (fan_out, ReLU) for convolutions, BN 1/0.
-    for (auto &module : modules(/*include_self=*/false)) {
-        if (auto *c = module->as<torch::nn::Conv2d>())
-            torch::nn::init::kaiming_normal_(c->weight, 0.0, torch::kFanOut, torch::kReLU);
-        else if (auto *bn = module->as<torch::nn::BatchNorm2d>()) {
-            torch::nn::init::ones_(bn->weight);
-            torch::nn::init::zeros_(bn->bias);
-        }
-    }
+    detail::initialiseLayers(*this, detail::KaimingMode::FanOutRelu);
     resetHead(numClasses);
 }
 
