@@ -29,6 +29,7 @@
 #include "explain/overlay.h"
 #include "image_viewer.h"
 #include "infer/classifier.h"
+#include "preferences_dialog.h"
 #include "qcustomplot_include.h"
 
 namespace cxr::ui {

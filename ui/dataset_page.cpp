@@ -2,19 +2,20 @@
 #include "dataset_page.h"
 
 #include <QFileDialog>
-#include <QGroupBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QProgressBar>
 #include <QPushButton>
 #include <QSplitter>
+#include <QTabWidget>
 #include <QTableView>
 #include <QVBoxLayout>
 
 #include "class_distribution_plot.h"
 #include "counts_table_model.h"
 #include "dataset_scan_task.h"
+#include "image_browser.h"
 #include "rejected_table_model.h"
 
 namespace cxr::ui {
@@ -24,7 +25,8 @@ DatasetPage::DatasetPage(QWidget *parent)
       m_summary(new QLabel(this)), m_progress(new QProgressBar(this)),
       m_cancel(new QPushButton(tr("Cancel"), this)), m_countsView(new QTableView(this)),
       m_counts(new CountsTableModel(this)), m_chart(new ClassDistributionPlot(this)),
-      m_rejectedBox(new QGroupBox(this)), m_rejected(new RejectedTableModel(this)) {
+      m_lower(new QTabWidget(this)), m_browser(new ImageBrowser(this)),
+      m_rejected(new RejectedTableModel(this)) {
     auto *openFolder = new QPushButton(tr("Open folder…"), this);
     auto *openCsv = new QPushButton(tr("Open CoronaHack CSV…"), this);
     connect(openFolder, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
@@ -56,15 +58,15 @@ DatasetPage::DatasetPage(QWidget *parent)
     m_countsView->setSelectionMode(QAbstractItemView::NoSelection);
     m_countsView->setMinimumWidth(300);
 
-    auto *rejectedView = new QTableView(m_rejectedBox);
+    auto *rejectedView = new QTableView(this);
     rejectedView->setModel(m_rejected);
     rejectedView->horizontalHeader()->setSectionResizeMode(0, QHeaderView::Interactive);
     rejectedView->horizontalHeader()->setStretchLastSection(true);
     rejectedView->horizontalHeader()->resizeSection(0, 360);
     rejectedView->verticalHeader()->hide();
     rejectedView->setWordWrap(false);
-    auto *rejectedLayout = new QVBoxLayout(m_rejectedBox);
-    rejectedLayout->addWidget(rejectedView);
+    m_lower->addTab(m_browser, tr("Images"));
+    m_lower->addTab(rejectedView, tr("Rejected files"));
 
     auto *upper = new QSplitter(Qt::Horizontal, this);
     upper->addWidget(m_countsView);
@@ -73,9 +75,9 @@ DatasetPage::DatasetPage(QWidget *parent)
     upper->setStretchFactor(1, 3);
     auto *split = new QSplitter(Qt::Vertical, this);
     split->addWidget(upper);
-    split->addWidget(m_rejectedBox);
-    split->setStretchFactor(0, 3);
-    split->setStretchFactor(1, 1);
+    split->addWidget(m_lower);
+    split->setStretchFactor(0, 2);
+    split->setStretchFactor(1, 3);
 
     auto *layout = new QVBoxLayout(this);
     layout->addLayout(top);
@@ -83,7 +85,6 @@ DatasetPage::DatasetPage(QWidget *parent)
     layout->addLayout(busy);
     layout->addWidget(split, 1);
     setBusy(false);
-    m_rejectedBox->setTitle(tr("Rejected files"));
 
     connect(m_task, &DatasetScanTask::progress, this, [this](int done, int total) {
         m_progress->setRange(0, total);
@@ -138,7 +139,9 @@ void DatasetPage::onScanFinished(std::shared_ptr<const DatasetIndex> index) {
                            .arg(index->classes.size())
                            .arg(index->samples.size())
                            .arg(index->rejected.size()));
-    m_rejectedBox->setTitle(tr("Rejected files (%1)").arg(index->rejected.size()));
+    m_lower->setTabText(1, tr("Rejected files (%1)").arg(index->rejected.size()));
+    m_lower->setTabText(0, tr("Images (%1)").arg(index->samples.size()));
+    m_browser->setIndex(index);
     Q_EMIT datasetLoaded(index);
     Q_EMIT statusMessage(
         tr("%1 images loaded, %2 skipped").arg(index->samples.size()).arg(index->rejected.size()));

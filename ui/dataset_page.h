@@ -10,11 +10,12 @@ class QLabel;
 class QProgressBar;
 class QPushButton;
 class QTableView;
-class QGroupBox;
+class QTabWidget;
 
 namespace cxr::ui {
 
 class ClassDistributionPlot;
+class ImageBrowser;
 class CountsTableModel;
 class DatasetScanTask;
 class RejectedTableModel;
@@ -30,6 +31,7 @@ class DatasetPage : public QWidget {
     // Starts scanning `path`; the page updates when the scan ends.
     void openDataset(const QString &path);
     std::shared_ptr<const DatasetIndex> index() const { return m_index; }
+    ImageBrowser *browser() const { return m_browser; }
 
   Q_SIGNALS:
     void datasetLoaded(std::shared_ptr<const cxr::DatasetIndex> index);
@@ -55,7 +57,8 @@ class DatasetPage : public QWidget {
     QTableView *m_countsView;
     CountsTableModel *m_counts;
     ClassDistributionPlot *m_chart;
-    QGroupBox *m_rejectedBox;
+    QTabWidget *m_lower;
+    ImageBrowser *m_browser;
     RejectedTableModel *m_rejected;
 };
 

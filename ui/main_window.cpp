@@ -4,10 +4,13 @@
 #include <QApplication>
 #include <QCloseEvent>
 #include <QDir>
+#include <QDragEnterEvent>
+#include <QFileInfo>
 #include <QFutureWatcher>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QMimeData>
 #include <QScreen>
 #include <QSettings>
 #include <QStandardPaths>
@@ -21,6 +24,7 @@
 #include "classify_page.h"
 #include "data/phantoms.h"
 #include "dataset_page.h"
+#include "preferences_dialog.h"
 #include "training_controller.h"
 #include "training_page.h"
 
@@ -31,6 +35,7 @@ MainWindow::MainWindow(QWidget *parent)
       m_chartsPage(new ChartsPage(this)), m_trainingPage(new TrainingPage(this)),
       m_classifyPage(new ClassifyPage(this)) {
     setWindowTitle(tr("CXR Studio"));
+    setAcceptDrops(true);
     setWindowIcon(QIcon(QStringLiteral(":/icons/cxr-studio.svg")));
     m_tabs->addTab(m_datasetPage, tr("Dataset"));
     m_tabs->addTab(m_chartsPage, tr("Charts"));
@@ -41,6 +46,7 @@ MainWindow::MainWindow(QWidget *parent)
             this,
             [this](std::shared_ptr<const cxr::DatasetIndex> index) {
                 m_trainingPage->setDataset(QString::fromStdString(index->root.string()));
+                rememberDataset(QString::fromStdString(index->root.string()));
                 m_chartsPage->setIndex(index);
             });
     connect(m_trainingPage, &TrainingPage::runFinished, this, [this](const QString &runDir) {
@@ -56,6 +62,10 @@ MainWindow::MainWindow(QWidget *parent)
         tr("Open dataset &folder…"), QKeySequence::Open, m_datasetPage, &DatasetPage::chooseFolder);
     file->addAction(tr("Open CoronaHack &CSV…"), m_datasetPage, &DatasetPage::chooseCsv);
     file->addAction(tr("Open &demo dataset"), this, [this] { openDemo(defaultDemoFolder()); });
+    m_recentMenu = file->addMenu(tr("&Recent datasets"));
+    rebuildRecentMenu();
+    file->addSeparator();
+    file->addAction(tr("&Preferences…"), this, [this] { PreferencesDialog(this).exec(); });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
@@ -88,6 +98,45 @@ MainWindow::~MainWindow() {
 }
 
 void MainWindow::showPage(QWidget *page) { m_tabs->setCurrentWidget(page); }
+
+void MainWindow::rememberDataset(const QString &path) {
+    QSettings settings;
+    QStringList recent = settings.value(QStringLiteral("dataset/recent")).toStringList();
+    recent.removeAll(path);
+    recent.prepend(path);
+    settings.setValue(QStringLiteral("dataset/recent"), recent.mid(0, 10));
+    rebuildRecentMenu();
+}
+
+void MainWindow::rebuildRecentMenu() {
+    m_recentMenu->clear();
+    const QStringList recent = QSettings().value(QStringLiteral("dataset/recent")).toStringList();
+    for (const QString &path : recent)
+        m_recentMenu->addAction(path, this, [this, path] { openDataset(path); });
+    m_recentMenu->setEnabled(!recent.isEmpty());
+}
+
+void MainWindow::dragEnterEvent(QDragEnterEvent *event) {
+    if (event->mimeData()->hasUrls())
+        event->acceptProposedAction();
+}
+
+void MainWindow::dropEvent(QDropEvent *event) {
+    // A folder or CSV opens as a dataset; image files go to the Classify page.
+    QStringList images;
+    for (const QUrl &url : event->mimeData()->urls()) {
+        const QFileInfo info(url.toLocalFile());
+        if (info.isDir() || info.suffix().compare(QStringLiteral("csv"), Qt::CaseInsensitive) == 0)
+            openDataset(info.absoluteFilePath());
+        else if (info.exists())
+            images << info.absoluteFilePath();
+    }
+    if (!images.isEmpty()) {
+        m_classifyPage->addImages(images);
+        showPage(m_classifyPage);
+    }
+    event->acceptProposedAction();
+}
 
 void MainWindow::closeEvent(QCloseEvent *event) {
     if (m_trainingPage->isTraining()) {

@@ -38,9 +38,15 @@ class MainWindow : public QMainWindow {
 
   protected:
     void closeEvent(QCloseEvent *event) override;
+    void dragEnterEvent(QDragEnterEvent *event) override;
+    void dropEvent(QDropEvent *event) override;
 
   private:
     void showAbout();
+    void rememberDataset(const QString &path);
+    void rebuildRecentMenu();
+
+    QMenu *m_recentMenu = nullptr;
 
     QTabWidget *m_tabs;
     DatasetPage *m_datasetPage;

@@ -21,6 +21,7 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
+#include "preferences_dialog.h"
 #include "training_charts.h"
 #include "training_controller.h"
 

@@ -67,6 +67,7 @@ nlohmann::json toJson(const TrainConfig &c) {
             {"arch", architectureName(c.arch)},
             {"init", c.init},
             {"chexnet_weights", c.chexnetWeights},
+            {"weights_cache", c.weightsCache},
             {"loss", lossName(c.loss.kind)},
             {"focal_gamma", c.loss.gamma},
             {"focal_alpha", c.loss.alpha},
@@ -116,6 +117,8 @@ TrainConfig configFromJson(const nlohmann::json &json, TrainConfig c) {
                 c.init = value.get<std::string>();
             } else if (key == "chexnet_weights") {
                 c.chexnetWeights = value.get<std::string>();
+            } else if (key == "weights_cache") {
+                c.weightsCache = value.get<std::string>();
             } else if (key == "loss") {
                 const auto loss = parseLoss(value.get<std::string>());
                 if (!loss)

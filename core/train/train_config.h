@@ -43,6 +43,7 @@ struct TrainConfig {
     int patience = 0;           // early stopping after this many epochs without
                                 // a better val balanced accuracy; 0 = off
     std::string chexnetWeights; // file used when init is "chexnet"
+    std::string weightsCache;   // download cache for init weights; empty = the default folder
 
     // The learning rate of a 0-based epoch under StepLR.
     double learningRateAt(int epoch) const;

@@ -94,7 +94,10 @@ Network initialNetwork(const TrainConfig &config, int classes, TrainObserver &ob
                         "--init /path/to/model.pth.tar (see docs/weights.md)");
         file = config.chexnetWeights;
     } else {
-        file = resolveWeightsSource(config.init, config.arch);
+        DownloadOptions download;
+        if (!config.weightsCache.empty())
+            download.cacheDir = config.weightsCache;
+        file = resolveWeightsSource(config.init, config.arch, download);
     }
     ImportedWeights imported = importWeights(config.arch, classes, file);
     observer.onLog("initial weights: " + file.string() + " — " + imported.report.summary());

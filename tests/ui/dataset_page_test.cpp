@@ -1,15 +1,20 @@
 // SPDX-License-Identifier: MIT
 #include <QAbstractItemModel>
 #include <QApplication>
+#include <QComboBox>
 #include <QLabel>
+#include <QLineEdit>
+#include <QListView>
 #include <QSignalSpy>
 #include <QTableView>
 
 #include <gtest/gtest.h>
 
 #include "dataset_page.h"
+#include "image_browser.h"
 #include "main_window.h"
 #include "support/test_support.h"
+#include "thumbnail_model.h"
 
 namespace cxr {
 namespace {
@@ -39,6 +44,45 @@ TEST(DatasetPage, ShowsTheRealSampleCounts) {
     const QAbstractItemModel *rejected = findModel(&page, QStringLiteral("file"));
     ASSERT_NE(rejected, nullptr);
     EXPECT_EQ(rejected->rowCount(), 0);
+}
+
+TEST(DatasetPage, BrowsesFiltersAndPreviewsTheRealSample) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    ui::DatasetPage page;
+    page.resize(1200, 800);
+    QSignalSpy loaded(&page, &ui::DatasetPage::datasetLoaded);
+    page.openDataset(QString::fromStdString((test::sharedData() / "cxr-sample").string()));
+    ASSERT_TRUE(loaded.wait(20000));
+    ui::ImageBrowser *browser = page.browser();
+    ui::ThumbnailModel *model = browser->model();
+    EXPECT_EQ(model->rowCount(), 160); // every image is in the view
+
+    auto combo = [browser](int which) { return browser->findChildren<QComboBox *>()[which]; };
+    QComboBox *classes = combo(0), *splits = combo(1);
+    classes->setCurrentText(QStringLiteral("COVID19"));
+    EXPECT_EQ(model->rowCount(), 40);
+    splits->setCurrentText(QStringLiteral("test"));
+    EXPECT_EQ(model->rowCount(), 10);
+    classes->setCurrentIndex(0); // all classes
+    splits->setCurrentIndex(0);
+    browser->findChild<QLineEdit *>()->setText(QStringLiteral("IM-0178"));
+    ASSERT_EQ(model->rowCount(), 1);
+
+    // Thumbnails load in the background and arrive for the asked rows.
+    QSignalSpy thumbnail(model, &ui::ThumbnailModel::thumbnailReady);
+    model->data(model->index(0), Qt::DecorationRole);
+    ASSERT_TRUE(thumbnail.wait(10000));
+    EXPECT_TRUE(model->thumbnailLoaded(0));
+
+    QSignalSpy preview(browser, &ui::ImageBrowser::previewShown);
+    browser->view()->setCurrentIndex(model->index(0));
+    ASSERT_TRUE(preview.wait(10000));
+    const QString metadata = browser->metadataText();
+    EXPECT_TRUE(metadata.contains(QStringLiteral("kermany_IM-0178-0001.png")))
+        << metadata.toStdString();
+    EXPECT_TRUE(metadata.contains(QStringLiteral("NORMAL"))) << metadata.toStdString();
+    EXPECT_TRUE(metadata.contains(QStringLiteral("8-bit"))) << metadata.toStdString();
+    EXPECT_TRUE(metadata.contains(QStringLiteral("IM-0178"))) << metadata.toStdString();
 }
 
 TEST(DatasetPage, ListsRejectsAndReportsFailures) {
