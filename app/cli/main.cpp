@@ -22,6 +22,7 @@ int main(int argc, char **argv) {
     cxr::cli::addEvalCommand(app, exitCode);
     cxr::cli::addReproduceCommand(app, exitCode);
     cxr::cli::addExplainCommand(app, exitCode);
+    cxr::cli::addBenchCommand(app, exitCode);
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError &e) {

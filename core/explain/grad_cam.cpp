@@ -15,11 +15,19 @@ CamResult classActivationMap(NetworkImpl &network,
                              CamMethod method) {
     if (input.dim() != 4 || input.size(0) != 1)
         throw std::invalid_argument("classActivationMap expects one image (1 x C x H x W)");
-    torch::AutoGradMode enableGrad(true);
     network.eval();
-    // The feature map is a leaf of the graph we differentiate: its gradient
-    // is all Grad-CAM needs, and no parameter gradient is accumulated.
-    const torch::Tensor features = network.features(input).detach().requires_grad_(true);
+    // The backbone runs without recording a graph: Grad-CAM needs the
+    // gradient with respect to the feature map only, which the head alone
+    // provides. The map then becomes the leaf of a tiny graph (pool + head),
+    // so explaining costs about one inference and no parameter gradient is
+    // ever accumulated.
+    torch::Tensor features;
+    {
+        torch::NoGradGuard noGrad;
+        features = network.features(input);
+    }
+    torch::AutoGradMode enableGrad(true);
+    features = features.detach().requires_grad_(true);
     const torch::Tensor logits = network.classify(features);
     const int classes = static_cast<int>(logits.size(1));
     const int target =

@@ -30,8 +30,10 @@ DenseLayerImpl::DenseLayerImpl(int inChannels, int growthRate, int bnSize) {
 }
 
 torch::Tensor DenseLayerImpl::forward(const torch::Tensor &concatenated) {
-    const torch::Tensor bottleneck = m_conv1(F::relu(m_norm1(concatenated)));
-    return m_conv2(F::relu(m_norm2(bottleneck)));
+    // In-place ReLUs on fresh BatchNorm outputs, as torchvision's
+    // relu1/relu2 (inplace=True): safe for autograd, one allocation less each.
+    const torch::Tensor bottleneck = m_conv1(m_norm1(concatenated).relu_());
+    return m_conv2(m_norm2(bottleneck).relu_());
 }
 
 DenseBlockImpl::DenseBlockImpl(int layers, int inChannels, int growthRate, int bnSize) {
@@ -54,14 +56,14 @@ TransitionImpl::TransitionImpl(int inChannels, int outChannels) {
 }
 
 torch::Tensor TransitionImpl::forward(const torch::Tensor &x) {
-    return F::avg_pool2d(m_conv(F::relu(m_norm(x))), F::AvgPool2dFuncOptions(2).stride(2));
+    return F::avg_pool2d(m_conv(m_norm(x).relu_()), F::AvgPool2dFuncOptions(2).stride(2));
 }
 
 DenseNet121Impl::DenseNet121Impl(int numClasses) {
     torch::nn::Sequential features;
     features->push_back("conv0", convolution(3, kInitialFeatures, 7, 2, 3));
     features->push_back("norm0", torch::nn::BatchNorm2d(kInitialFeatures));
-    features->push_back("relu0", torch::nn::ReLU());
+    features->push_back("relu0", torch::nn::ReLU(torch::nn::ReLUOptions().inplace(true)));
     features->push_back("pool0",
                         torch::nn::MaxPool2d(torch::nn::MaxPool2dOptions(3).stride(2).padding(1)));
     int channels = kInitialFeatures;

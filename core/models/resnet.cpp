@@ -26,11 +26,14 @@ BottleneckImpl::BottleneckImpl(int inChannels, int width, int stride, bool downs
 }
 
 torch::Tensor BottleneckImpl::forward(const torch::Tensor &x) {
-    torch::Tensor out = F::relu(m_bn1(m_conv1(x)));
-    out = F::relu(m_bn2(m_conv2(out)));
+    // In-place ReLUs and residual add on tensors this block just made, as
+    // torchvision does: BatchNorm's backward needs its input, not its
+    // output, so this is safe for autograd and saves an allocation per op.
+    torch::Tensor out = m_bn1(m_conv1(x)).relu_();
+    out = m_bn2(m_conv2(out)).relu_();
     out = m_bn3(m_conv3(out));
-    // Not in place: the block input may be a feature map someone keeps.
-    return F::relu(out + (m_downsample ? m_downsample->forward(x) : x));
+    out += m_downsample ? m_downsample->forward(x) : x;
+    return out.relu_();
 }
 
 ResNet50Impl::ResNet50Impl(int numClasses) {
@@ -63,7 +66,7 @@ void ResNet50Impl::resetHead(int numClasses) {
 }
 
 torch::Tensor ResNet50Impl::features(const torch::Tensor &x) {
-    torch::Tensor out = m_maxpool(F::relu(m_bn1(m_conv1(x))));
+    torch::Tensor out = m_maxpool(m_bn1(m_conv1(x)).relu_());
     for (auto &layer : m_layers)
         out = layer->forward(out);
     return out;

@@ -5,6 +5,7 @@
 
 #include <ATen/ops/empty.h>
 #include <ATen/ops/tensor.h>
+#include <opencv2/core/utility.hpp>
 
 #include "data/image_decode.h"
 #include "errors.h"
@@ -21,6 +22,9 @@ BatchLoader::BatchLoader(const DatasetIndex &index,
                 static_cast<std::size_t>(m_options.batchSize)),
       m_window(static_cast<std::size_t>(std::max(1, m_options.threads)) + 1),
       m_nextToBuild(m_options.firstBatch), m_nextToReturn(m_options.firstBatch) {
+    // The loader's own threads are the parallelism: OpenCV spawning more
+    // per resize or rotation only oversubscribes the cores.
+    cv::setNumThreads(1);
     for (int t = 0; t < std::max(1, m_options.threads); ++t)
         m_workers.emplace_back([this] { work(); });
 }

@@ -1,0 +1,177 @@
+// SPDX-License-Identifier: MIT
+// `cxr bench WORKLOAD [--quick] [--threads N] [--data DIR]`: one benchmark
+// workload, printed as one JSON line. bench/compare.sh runs every workload
+// here and in the PyTorch reference (bench/reference.py) and compares.
+#include <algorithm>
+#include <chrono>
+#include <cstdlib>
+#include <iostream>
+#include <memory>
+
+#include <ATen/Parallel.h>
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+#include <torch/nn/functional/loss.h>
+#include <torch/optim/adam.h>
+#include <torch/types.h>
+#include <torch/utils.h>
+
+#include "cli/commands.h"
+#include "data/dataset_scan.h"
+#include "errors.h"
+#include "explain/grad_cam.h"
+#include "models/network.h"
+#include "parallel_for.h"
+#include "train/batch_loader.h"
+
+namespace cxr::cli {
+namespace {
+using Clock = std::chrono::steady_clock;
+
+struct BenchArgs {
+    std::string workload, data;
+    bool quick = false;
+    int threads = 0;
+    int batch = 16;
+    int imageSize = 224;
+};
+
+double seconds(Clock::time_point start) {
+    return std::chrono::duration<double>(Clock::now() - start).count();
+}
+
+double peakRssMegabytes() {
+    rusage usage{};
+    getrusage(RUSAGE_SELF, &usage);
+    return static_cast<double>(usage.ru_maxrss) / 1024.0; // Linux reports KiB
+}
+
+double median(std::vector<double> values) {
+    std::sort(values.begin(), values.end());
+    return values[values.size() / 2];
+}
+
+nlohmann::json pipeline(const BenchArgs &a) {
+    const DatasetIndex index = scan(a.data);
+    const std::size_t wanted = a.quick ? 96 : 960;
+    std::vector<std::size_t> samples;
+    std::vector<int> labels;
+    while (samples.size() < wanted)
+        for (std::size_t i = 0; i < index.samples.size() && samples.size() < wanted; ++i) {
+            samples.push_back(i);
+            labels.push_back(index.samples[i].label);
+        }
+    BatchLoader::Options options;
+    options.preprocessing.imageSize = a.imageSize;
+    options.augmentation = Augmentation{};
+    options.batchSize = a.batch;
+    options.threads = resolveThreadCount(a.threads);
+    const auto start = Clock::now();
+    BatchLoader loader(index, samples, labels, options);
+    std::size_t images = 0;
+    while (auto batch = loader.next())
+        images += static_cast<std::size_t>(batch->labels.numel());
+    const double t = seconds(start);
+    return {{"images_per_second", images / t}, {"images", images}};
+}
+
+nlohmann::json trainStep(const BenchArgs &a, Architecture arch) {
+    torch::manual_seed(0);
+    Network network = makeNetwork(arch, 4);
+    network->train();
+    torch::optim::Adam optimiser(network->parameters(), torch::optim::AdamOptions(1e-3));
+    const auto x = torch::randn({a.batch, 3, a.imageSize, a.imageSize});
+    const auto y = torch::randint(0, 4, {a.batch}, torch::kLong);
+    auto step = [&] {
+        optimiser.zero_grad();
+        torch::nn::functional::cross_entropy(network->forward(x), y).backward();
+        optimiser.step();
+    };
+    step(); // warm-up: allocations, oneDNN primitive creation
+    const int steps = a.quick ? 1 : 4;
+    const auto start = Clock::now();
+    for (int s = 0; s < steps; ++s)
+        step();
+    const double t = seconds(start);
+    return {{"images_per_second", steps * a.batch / t}, {"peak_rss_mb", peakRssMegabytes()}};
+}
+
+nlohmann::json inference(const BenchArgs &a, Architecture arch, bool gradcam) {
+    torch::manual_seed(0);
+    Network network = makeNetwork(arch, 4);
+    network->eval();
+    auto x = torch::randn({1, 3, a.imageSize, a.imageSize});
+    if (std::getenv("CXR_CHANNELS_LAST")) {
+        torch::NoGradGuard noGrad;
+        for (auto &p : network->parameters())
+            if (p.dim() == 4)
+                p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
+        x = x.contiguous(at::MemoryFormat::ChannelsLast);
+    }
+    auto run = [&] {
+        if (gradcam) {
+            classActivationMap(*network, x, std::nullopt, CamMethod::GradCam);
+        } else {
+            torch::InferenceMode inference;
+            network->forward(x);
+        }
+    };
+    run();
+    run();
+    std::vector<double> times;
+    for (int i = 0; i < (a.quick ? 3 : 15); ++i) {
+        const auto start = Clock::now();
+        run();
+        times.push_back(seconds(start) * 1000.0);
+    }
+    return {{"latency_ms", median(times)}};
+}
+
+int runBench(const BenchArgs &a) {
+    try {
+        at::set_num_threads(resolveThreadCount(a.threads));
+        nlohmann::json result;
+        if (a.workload == "pipeline")
+            result = pipeline(a);
+        else if (a.workload == "train_resnet50")
+            result = trainStep(a, Architecture::ResNet50);
+        else if (a.workload == "train_densenet121")
+            result = trainStep(a, Architecture::DenseNet121);
+        else if (a.workload == "infer_resnet50")
+            result = inference(a, Architecture::ResNet50, false);
+        else if (a.workload == "infer_densenet121")
+            result = inference(a, Architecture::DenseNet121, false);
+        else if (a.workload == "gradcam_resnet50")
+            result = inference(a, Architecture::ResNet50, true);
+        else
+            throw Error("unknown workload \"" + a.workload + "\"");
+        result["workload"] = a.workload;
+        result["threads"] = at::get_num_threads();
+        std::cout << result.dump() << std::endl;
+        return 0;
+    } catch (const std::exception &e) {
+        std::cerr << "cxr bench: " << e.what() << "\n";
+        return 1;
+    }
+}
+
+} // namespace
+
+void addBenchCommand(CLI::App &app, int &exitCode) {
+    auto a = std::make_shared<BenchArgs>();
+    CLI::App *cmd =
+        app.add_subcommand("bench", "Run one benchmark workload (see bench/compare.sh)");
+    cmd->add_option("workload",
+                    a->workload,
+                    "pipeline, train_resnet50, train_densenet121, infer_resnet50, "
+                    "infer_densenet121, gradcam_resnet50")
+        ->required();
+    cmd->add_flag("--quick", a->quick, "Small sizes (for CI)");
+    cmd->add_option("--threads", a->threads, "Threads (0 = every core)");
+    cmd->add_option("--batch-size", a->batch, "Batch size")->capture_default_str();
+    cmd->add_option("--image-size", a->imageSize, "Input size")->capture_default_str();
+    cmd->add_option("--data", a->data, "Image folder for the pipeline workload");
+    cmd->callback([a, &exitCode] { exitCode = runBench(*a); });
+}
+
+} // namespace cxr::cli
