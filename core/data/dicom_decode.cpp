@@ -76,6 +76,11 @@ ImageHeader readDicomHeader(const std::filesystem::path &file) {
     return headerFromDataset(*format.getDataset(), file);
 }
 
+ImageHeader parseDicomHeader(const std::string &bytes, const std::filesystem::path &file) {
+    const auto format = parseBytes(bytes, file);
+    return headerFromDataset(*format->getDataset(), file);
+}
+
 DecodedImage decodeDicom(const std::string &bytes, const std::filesystem::path &file) {
     const auto format = parseBytes(bytes, file);
     DcmDataset &dataset = *format->getDataset();

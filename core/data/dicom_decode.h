@@ -15,6 +15,8 @@ namespace cxr {
 // Rows, columns, bits stored and samples per pixel, read without loading the
 // pixel data. Throws ImageLoadError.
 ImageHeader readDicomHeader(const std::filesystem::path &file);
+// The same for a DICOM file held in memory; `file` names it in errors.
+ImageHeader parseDicomHeader(const std::string &bytes, const std::filesystem::path &file);
 
 // Decodes the first frame to DecodedImage's convention (1 = bright):
 // the modality rescale (slope/intercept) is applied, then the first window

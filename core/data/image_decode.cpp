@@ -80,11 +80,13 @@ DecodedImage decodeImage(const std::filesystem::path &file) {
 }
 
 DecodedImage decodeImageBytes(const std::string &bytes, const std::filesystem::path &file) {
+    // DICOM is parsed once, by DCMTK, which checks its own header.
+    if (bytes.size() > 0 && looksLikeDicom(bytes, file) &&
+        bytes.compare(0, 8, "\x89PNG\r\n\x1A\n") != 0)
+        return decodeDicom(bytes, file);
     // The header check comes first: it refuses bombs and truncated files
     // before any decoder allocates or guesses.
     const ImageHeader header = parseImageHeader(bytes, file);
-    if (header.format == ImageFormat::Dicom)
-        return decodeDicom(bytes, file);
 
     const cv::Mat buffer(1,
                          static_cast<int>(bytes.size()),

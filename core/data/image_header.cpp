@@ -22,6 +22,8 @@ class ByteSource {
     ByteSource(std::ifstream &stream, std::uint64_t size) : m_stream(&stream), m_size(size) {}
 
     std::uint64_t size() const { return m_size; }
+    // The whole file when it is held in memory, else nullptr.
+    const std::string *bytes() const { return m_bytes; }
 
     // Fills `out` with n bytes at offset; false when the file is shorter.
     bool read(std::uint64_t offset, std::size_t n, std::string &out) const {
@@ -237,7 +239,7 @@ ImageHeader parse(const ByteSource &src, const std::filesystem::path &file) {
     else if (startsWith(head, "II*\0", 4) || startsWith(head, "MM\0*", 4))
         header = parseTiff(src, file);
     else if ((head.size() >= 132 && head.compare(128, 4, "DICM") == 0) || hasDicomExtension(file))
-        header = readDicomHeader(file);
+        header = src.bytes() ? parseDicomHeader(*src.bytes(), file) : readDicomHeader(file);
     else
         fail(file,
              "the file is not a PNG, JPEG, BMP, TIFF or DICOM image (its first bytes match "
@@ -258,6 +260,10 @@ ImageHeader parse(const ByteSource &src, const std::filesystem::path &file) {
 }
 
 } // namespace
+
+bool looksLikeDicom(const std::string &bytes, const std::filesystem::path &file) {
+    return (bytes.size() >= 132 && bytes.compare(128, 4, "DICM") == 0) || hasDicomExtension(file);
+}
 
 const char *imageFormatName(ImageFormat format) {
     switch (format) {

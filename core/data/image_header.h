@@ -36,6 +36,10 @@ bool hasImageExtension(const std::filesystem::path &file);
 // Throws ImageLoadError naming the file and the problem otherwise.
 ImageHeader readImageHeader(const std::filesystem::path &file);
 
+// True when the bytes carry the DICOM magic ("DICM" at 128) or the file
+// name has a DICOM extension (files without the preamble exist).
+bool looksLikeDicom(const std::string &bytes, const std::filesystem::path &file);
+
 // The same checks on a file already held in memory.
 ImageHeader parseImageHeader(const std::string &bytes, const std::filesystem::path &file);
 

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "models/torch_file.h"
 
+#include <algorithm>
 #include <cstring>
 #include <map>
 
 #include <ATen/ops/empty.h>
 #include <c10/util/Exception.h>
-#include <caffe2/serialize/in_memory_adapter.h>
 #include <caffe2/serialize/inline_container.h>
+#include <caffe2/serialize/read_adapter_interface.h>
 
 #include "data/image_decode.h" // readFileBytes
 #include "errors.h"
@@ -79,11 +80,29 @@ PickleValue storageValue(at::Tensor tensor) {
     return v;
 }
 
+// LibTorch's MemoryReadAdapter copies whatever range the zip reader asks
+// for, so a corrupt central directory pointing past the end read freed
+// memory (found by fuzz_torch_file). This one clamps every read to the
+// buffer; a short read makes the zip reader fail cleanly.
+class BoundedReader : public caffe2::serialize::ReadAdapterInterface {
+  public:
+    explicit BoundedReader(const std::string &bytes) : m_bytes(bytes) {}
+    size_t size() const override { return m_bytes.size(); }
+    size_t read(uint64_t pos, void *buf, size_t n, const char * = "") const override {
+        if (pos >= m_bytes.size())
+            return 0;
+        const auto available = static_cast<size_t>(std::min<uint64_t>(n, m_bytes.size() - pos));
+        std::memcpy(buf, m_bytes.data() + pos, available);
+        return available;
+    }
+
+  private:
+    const std::string &m_bytes; // outlives the reader: both live in readZip
+};
+
 TorchFile readZip(const std::string &bytes, const std::string &source) {
     try {
-        caffe2::serialize::PyTorchStreamReader reader(
-            std::make_shared<caffe2::serialize::MemoryReadAdapter>(
-                bytes.data(), static_cast<off_t>(bytes.size())));
+        caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BoundedReader>(bytes));
         if (!reader.hasRecord("data.pkl"))
             fail(source,
                  "the zip archive has no data.pkl (a TorchScript file? export the state "

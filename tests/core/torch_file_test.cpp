@@ -10,6 +10,7 @@
 namespace cxr {
 namespace {
 namespace F = torch::nn::functional;
+namespace fs = std::filesystem;
 
 // The same DenseNet121 weights in every format torch.save has used must
 // import to the same network.
@@ -87,6 +88,15 @@ TEST(TorchFile, WeightsOfAnotherArchitectureAreRefused) {
         test::writeFile(dir / "cut.pt", bytes.substr(0, cut));
         EXPECT_THROW(readTorchFile(dir / "cut.pt"), ModelError) << "cut at " << cut;
     }
+}
+
+// Found by fuzz_torch_file: a zip whose central directory lies past the end
+// of the file made LibTorch's in-memory reader copy from freed memory.
+TEST(TorchFile, Issue8ZipWithCentralDirectoryPastTheEnd) {
+    const fs::path crash = fs::path(CXR_SOURCE_DIR) / "tests" / "fuzz" / "regressions" /
+                           "torch_file-central-directory-past-end.bin";
+    ASSERT_TRUE(fs::exists(crash)) << crash;
+    EXPECT_THROW(readTorchFile(crash), ModelError);
 }
 
 TEST(TorchFile, NotAWeightsFile) {

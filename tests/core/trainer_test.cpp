@@ -215,6 +215,22 @@ TEST(Trainer, FrozenBackboneFastPathTrainsOnlyTheHead) {
               std::string::npos);
 }
 
+TEST(Trainer, EarlyStoppingEndsARunThatStopsImproving) {
+    test::TempDir dir;
+    const DatasetIndex index = phantomDataset(dir, 4, 1, 32);
+    TrainConfig config = smallConfig(32);
+    config.epochs = 6;
+    config.patience = 1;
+    config.learningRate = 1e-9; // the model cannot change: validation never improves
+    config.augmentation = Augmentation::none();
+    Recorder recorder;
+    const RunSummary summary = train(index, config, dir / "run", false, recorder);
+    EXPECT_TRUE(summary.earlyStopped);
+    EXPECT_EQ(summary.epochsRun, 2); // epoch 1 is the best, epoch 2 is stale
+    EXPECT_EQ(summary.bestEpoch, 1);
+    EXPECT_NE(test::readFile(dir / "run" / "log.txt").find("early stopping"), std::string::npos);
+}
+
 TEST(TrainConfig, PresetsAndJson) {
     const auto prcw = presetConfig("PRCW");
     ASSERT_TRUE(prcw.has_value());
