@@ -32,6 +32,8 @@ shoot() { # page name, extra arguments...
     echo "wrote $out/$page.png"
 }
 export QT_QPA_PLATFORM=xcb
+# A fresh settings folder: the default window size, no remembered geometry.
+export XDG_CONFIG_HOME="$work/config"
 shoot dataset --dataset "$work/demo"
 shoot charts --dataset "$work/demo" --page charts
 shoot training --dataset "$work/demo" --page training
