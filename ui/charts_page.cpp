@@ -14,12 +14,10 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
-#include <opencv2/imgproc.hpp>
-
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "class_distribution_plot.h"
-#include "data/image_decode.h"
+#include "gray_image.h"
 #include "qcustomplot_include.h"
 
 namespace cxr::ui {
@@ -31,24 +29,6 @@ const QList<QColor> kClassColours = {QColor(0, 114, 178),
                                      QColor(204, 121, 167),
                                      QColor(230, 159, 0),
                                      QColor(86, 180, 233)};
-
-QImage thumbnail(const std::filesystem::path &file, int size) {
-    try {
-        const cv::Mat gray = decodeImage(file).pixels;
-        const double scale = static_cast<double>(size) / std::max(gray.cols, gray.rows);
-        cv::Mat small, bytes;
-        cv::resize(gray, small, cv::Size(), scale, scale, cv::INTER_AREA);
-        small.convertTo(bytes, CV_8U, 255.0);
-        return QImage(bytes.data,
-                      bytes.cols,
-                      bytes.rows,
-                      static_cast<int>(bytes.step),
-                      QImage::Format_Grayscale8)
-            .copy();
-    } catch (const std::exception &) {
-        return {};
-    }
-}
 
 } // namespace
 
@@ -262,7 +242,7 @@ void ChartsPage::showSamples() {
             if (s.label != static_cast<int>(c) || shown >= kPerClass)
                 continue;
             // Thumbnails are small; decoding a handful here is quick.
-            const QImage image = thumbnail(s.path, kSize);
+            const QImage image = thumbnailOf(s.path, kSize);
             auto *label = new QLabel(m_samplesBox);
             label->setPixmap(QPixmap::fromImage(image));
             label->setToolTip(QString::fromStdString(s.path.filename().string()));

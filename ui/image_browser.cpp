@@ -9,11 +9,10 @@
 #include <QSplitter>
 #include <QVBoxLayout>
 
-#include <opencv2/imgproc.hpp>
-
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "data/image_decode.h"
+#include "gray_image.h"
 #include "thumbnail_model.h"
 
 namespace cxr::ui {
@@ -136,18 +135,7 @@ void ImageBrowser::showSelected() {
         QString details;
         try {
             const DecodedImage decoded = decodeImage(sample.path);
-            cv::Mat shown = decoded.pixels, bytes;
-            const int longest = std::max(shown.cols, shown.rows);
-            if (longest > 1024) // the preview never needs more
-                cv::resize(
-                    shown, shown, cv::Size(), 1024.0 / longest, 1024.0 / longest, cv::INTER_AREA);
-            shown.convertTo(bytes, CV_8U, 255.0);
-            preview.image = QImage(bytes.data,
-                                   bytes.cols,
-                                   bytes.rows,
-                                   static_cast<int>(bytes.step),
-                                   QImage::Format_Grayscale8)
-                                .copy();
+            preview.image = grayToQImage(decoded.pixels, 1024); // the preview never needs more
             details = QObject::tr("%1 × %2 px · %3 · %4-bit · %5 channel(s)")
                           .arg(decoded.header.width)
                           .arg(decoded.header.height)

@@ -1,41 +1,14 @@
 // SPDX-License-Identifier: MIT
 #include "thumbnail_model.h"
 
-#include <QPainter>
 #include <QRunnable>
 
-#include <opencv2/imgproc.hpp>
-
-#include "data/image_decode.h"
+#include "gray_image.h"
 
 namespace cxr::ui {
 namespace {
 
 constexpr std::size_t kCacheSize = 1500; // ~1500 x 112 x 112 bytes: under 20 MB
-
-QImage decodeThumbnail(const std::filesystem::path &file, int size) {
-    try {
-        const cv::Mat gray = decodeImage(file).pixels;
-        const double scale = static_cast<double>(size) / std::max(gray.cols, gray.rows);
-        cv::Mat small, bytes;
-        cv::resize(
-            gray, small, cv::Size(), std::min(1.0, scale), std::min(1.0, scale), cv::INTER_AREA);
-        small.convertTo(bytes, CV_8U, 255.0);
-        return QImage(bytes.data,
-                      bytes.cols,
-                      bytes.rows,
-                      static_cast<int>(bytes.step),
-                      QImage::Format_Grayscale8)
-            .copy();
-    } catch (const std::exception &) {
-        QImage broken(size, size, QImage::Format_RGB32);
-        broken.fill(QColor(90, 20, 20));
-        QPainter painter(&broken);
-        painter.setPen(Qt::white);
-        painter.drawText(broken.rect(), Qt::AlignCenter, QObject::tr("unreadable"));
-        return broken;
-    }
-}
 
 } // namespace
 
@@ -136,7 +109,7 @@ void ThumbnailModel::request(std::size_t sample) const {
     // queued call is dropped by Qt if the model is deleted before it runs.
     auto *self = const_cast<ThumbnailModel *>(this);
     auto *job = QRunnable::create([file, sample, generation, self] {
-        const QImage image = decodeThumbnail(file, kThumbnailSize);
+        const QImage image = thumbnailOf(file, kThumbnailSize);
         QMetaObject::invokeMethod(
             self,
             [self, sample, image, generation] { self->store(sample, image, generation); },
