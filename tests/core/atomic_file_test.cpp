@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+#include <cerrno>
+#include <cstdlib>
+#include <cstring>
+
+#include <gtest/gtest.h>
+#include <sys/mount.h>
+
+#include "atomic_file.h"
+#include "errors.h"
+#include "support/test_support.h"
+
+namespace cxr {
+namespace {
+namespace fs = std::filesystem;
+
+std::size_t entries(const fs::path &dir) {
+    std::size_t n = 0;
+    for ([[maybe_unused]] const auto &e : fs::directory_iterator(dir))
+        ++n;
+    return n;
+}
+
+TEST(AtomicFile, ReplacesWholeOrNotAtAll) {
+    test::TempDir dir;
+    writeFileAtomically(dir / "f", "first");
+    writeFileAtomically(dir / "f", "second version");
+    EXPECT_EQ(test::readFile(dir / "f"), "second version");
+    EXPECT_EQ(entries(dir.path()), 1u); // no temporary file left
+    EXPECT_THROW(writeFileAtomically(dir / "missing" / "f", "x"), Error);
+}
+
+// A full disk: a 1 MiB tmpfs. Writing 2 MiB fails with a message naming the
+// file; the earlier version stays intact and no temporary file is left.
+TEST(AtomicFile, DiskFullKeepsThePreviousFile) {
+    test::TempDir dir;
+    const fs::path small = dir / "small";
+    fs::create_directory(small);
+    if (mount("tmpfs", small.c_str(), "tmpfs", 0, "size=1m") != 0)
+        GTEST_SKIP() << "cannot mount a 1 MiB tmpfs here (needs root and mount rights): "
+                     << std::strerror(errno);
+    writeFileAtomically(small / "model.pt", "the good checkpoint");
+    try {
+        writeFileAtomically(small / "model.pt", std::string(2 << 20, 'x'));
+        ADD_FAILURE() << "expected Error";
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("model.pt"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("No space left"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(test::readFile(small / "model.pt"), "the good checkpoint");
+    EXPECT_EQ(entries(small), 1u);
+    umount(small.c_str());
+}
+
+} // namespace
+} // namespace cxr
