@@ -4,6 +4,7 @@
 // each time finishes with every file readable and metrics.csv whole: one
 // row per epoch and split, none torn, none repeated.
 #include <csignal>
+#include <functional>
 #include <iostream>
 #include <map>
 #include <random>
@@ -22,9 +23,12 @@ namespace cxr {
 namespace {
 namespace fs = std::filesystem;
 
-// Starts `cxr` with args, kills it after `delay`, and returns whether it
-// was still running then (false: it finished on its own).
-bool runAndKill(const std::vector<std::string> &args, std::chrono::milliseconds delay) {
+// Starts `cxr` with args, waits until `armed` holds (polling), then kills it
+// after `delay`. Returns whether it was still running then (false: it
+// finished on its own).
+bool runAndKill(const std::vector<std::string> &args,
+                const std::function<bool()> &armed,
+                std::chrono::milliseconds delay) {
     const pid_t child = fork();
     if (child == 0) {
         std::vector<char *> argv;
@@ -39,8 +43,13 @@ bool runAndKill(const std::vector<std::string> &args, std::chrono::milliseconds 
         execv(program.c_str(), argv.data());
         _exit(127);
     }
-    const auto deadline = std::chrono::steady_clock::now() + delay;
     int status = 0;
+    while (!armed()) {
+        if (waitpid(child, &status, WNOHANG) == child)
+            return false;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    const auto deadline = std::chrono::steady_clock::now() + delay;
     while (std::chrono::steady_clock::now() < deadline) {
         if (waitpid(child, &status, WNOHANG) == child)
             return false;
@@ -82,16 +91,19 @@ TEST(CrashSafety, KilledRunsResumeToACompleteRun) {
     std::vector<std::string> resume = {
         "train", (dir / "data").string(), "--out", run.string(), "--resume"};
     std::mt19937 random(7); // fixed kill points: a reproducible test
-    std::uniform_int_distribution<int> delay(300, 2500);
+    std::uniform_int_distribution<int> delay(0, 2500);
     bool started = false;
     int kills = 0;
     for (int attempt = 0; attempt < 12; ++attempt) {
-        // Until a first checkpoint exists the run starts over from scratch.
+        // The first attempt is killed only once a checkpoint exists, so the
+        // resume path is exercised however slow the machine is; later
+        // attempts resume and are killed at random moments.
         const bool canResume = fs::exists(run / "last.pt");
         if (!canResume)
             fs::remove_all(run);
+        const auto armed = [&run, canResume] { return canResume || fs::exists(run / "last.pt"); };
         const bool killed =
-            runAndKill(canResume ? resume : fresh, std::chrono::milliseconds(delay(random)));
+            runAndKill(canResume ? resume : fresh, armed, std::chrono::milliseconds(delay(random)));
         started = true;
         if (!killed)
             break;
@@ -106,7 +118,8 @@ TEST(CrashSafety, KilledRunsResumeToACompleteRun) {
     std::cout << "[          ] killed the run " << kills << " times before it finished\n";
     // Finish the run normally, then check it.
     if (!fs::exists(run / "summary.json")) {
-        const test::CliResult done = test::runCli(resume);
+        const bool canResume = fs::exists(run / "last.pt");
+        const test::CliResult done = test::runCli(canResume ? resume : fresh);
         ASSERT_EQ(done.exitCode, 0) << done.err;
     }
     EXPECT_TRUE(fs::exists(run / "summary.json"));
