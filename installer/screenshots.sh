@@ -16,10 +16,15 @@ mkdir -p "$out"
 command -v import >/dev/null || { echo "screenshots: install imagemagick first" >&2; exit 1; }
 
 # A small demo dataset and a quickly trained model for the Classify page.
-"$bin/cxr" phantoms --out "$work/demo" --per-class 24 --test-per-class 6 --size 128 >/dev/null
-"$bin/cxr" train "$work/demo" --out "$work/run" --init scratch --epochs 3 --image-size 64 \
+"$bin/cxr" phantoms --out "$work/demo" --per-class 40 --test-per-class 8 --size 128 >/dev/null
+"$bin/cxr" train "$work/demo" --out "$work/run" --init scratch --epochs 8 --image-size 64 \
     --batch-size 16 >/dev/null
-sample="$work/demo/test/BACTERIA/phantom_BACTERIA_0000.png"
+# Show a test image the quick model gets right (it is small and imperfect).
+sample=$("$bin/cxr" predict "$work/run/best.pt" "$work"/demo/test/BACTERIA/*.png --json 2>/dev/null |
+    python3 -c 'import json, sys
+rows = [r for r in json.load(sys.stdin) if r.get("label") == "BACTERIA"]
+print(rows[0]["image"] if rows else "")')
+[ -n "$sample" ] || sample="$work/demo/test/BACTERIA/phantom_BACTERIA_0000.png"
 
 shoot() { # page name, extra arguments...
     local page=$1
