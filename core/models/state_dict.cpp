@@ -115,6 +115,13 @@ LoadReport loadStateDict(NetworkImpl &network, const StateDict &dict, const std:
                              shapeText(fromFile) + " in the file but " + shapeText(target) +
                              " in " + architectureName(network.architecture()) +
                              " (weights for another architecture?)");
+        // Half and double weights convert without surprise; integers or
+        // booleans in place of floating-point parameters mean the file holds
+        // something else under these names.
+        if (target.is_floating_point() && !fromFile.is_floating_point())
+            throw ModelError("could not load \"" + source + "\": \"" + name + "\" holds " +
+                             std::string(c10::toString(fromFile.scalar_type())) +
+                             " values in the file; a floating-point tensor is expected");
         target.copy_(fromFile.to(target.dtype()));
         ++report.loaded;
         if (!isHead)

@@ -100,9 +100,30 @@ class BoundedReader : public caffe2::serialize::ReadAdapterInterface {
     const std::string &m_bytes; // outlives the reader: both live in readZip
 };
 
+// An absolute entry name, or one with a ".." component.
+bool leavesArchive(const std::string &name) {
+    if (!name.empty() && name.front() == '/')
+        return true;
+    std::size_t start = 0;
+    while (start <= name.size()) {
+        const std::size_t end = std::min(name.find('/', start), name.size());
+        if (name.compare(start, end - start, "..") == 0)
+            return true;
+        start = end + 1;
+    }
+    return false;
+}
+
 TorchFile readZip(const std::string &bytes, const std::string &source) {
     try {
         caffe2::serialize::PyTorchStreamReader reader(std::make_shared<BoundedReader>(bytes));
+        // Nothing is ever extracted to disk, but torch.save never writes such
+        // names, so a file that has them was crafted or damaged: refuse it
+        // rather than guess which entries to trust. getAllRecords itself
+        // refuses entries outside the archive's folder.
+        for (const std::string &name : reader.getAllRecords())
+            if (leavesArchive(name))
+                fail(source, "the zip entry \"" + name + "\" points outside the archive");
         if (!reader.hasRecord("data.pkl"))
             fail(source,
                  "the zip archive has no data.pkl (a TorchScript file? export the state "

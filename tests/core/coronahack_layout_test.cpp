@@ -142,6 +142,34 @@ TEST(CoronaHackScan, AcceptsBomCrlfAndQuotedNamesWithCommas) {
     EXPECT_TRUE(index.rejected.empty());
 }
 
+// A 50 MB CSV (about a million rows, most naming absent files, some
+// repeats): the scan finishes, indexes the rows that are real and rejects
+// the rest, each with its line.
+TEST(CoronaHackScan, FiftyMegabyteCsv) {
+    test::TempDir dir;
+    std::string csv = kHeader;
+    csv.reserve(std::size_t{52} << 20);
+    std::size_t rows = 0;
+    while (csv.size() < std::size_t{50} << 20) {
+        const std::string name =
+            rows % 1000 == 7 ? "present.png" : "absent_" + std::to_string(rows) + ".png";
+        csv += std::to_string(rows) + "," + name +
+               ",Pnemonia,TRAIN,,Virus,padding to make a long row\n";
+        ++rows;
+    }
+    const fs::path root = makeDataset(dir, csv, {"train/present.png"});
+    const DatasetIndex index = scan(root);
+    ASSERT_EQ(index.samples.size(), 1u);
+    EXPECT_EQ(index.rejected.size(), rows - 1);
+    std::size_t repeats = 0, absent = 0;
+    for (const Rejected &r : index.rejected) {
+        repeats += r.reason.find("listed again; first listed on line 9") != std::string::npos;
+        absent += r.reason.find("not found") != std::string::npos;
+    }
+    EXPECT_EQ(repeats + absent, rows - 1);
+    EXPECT_EQ(repeats, (rows - 7 + 999) / 1000 - 1);
+}
+
 TEST(CoronaHackScan, MissingColumnIsFatalAndNamed) {
     test::TempDir dir;
     makeDataset(dir, ",X_ray_image_name,Label,Dataset_type\n0,a.png,Normal,TRAIN\n", {});

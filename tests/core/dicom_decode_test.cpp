@@ -2,6 +2,10 @@
 #include <dcmtk/config/osconfig.h>
 #include <dcmtk/dcmdata/dcdeftag.h>
 #include <dcmtk/dcmdata/dcfilefo.h>
+#include <dcmtk/dcmdata/dcpixel.h>
+#include <dcmtk/dcmdata/dcpixseq.h>
+#include <dcmtk/dcmdata/dcpxitem.h>
+#include <dcmtk/dcmdata/dcuid.h>
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
@@ -57,6 +61,94 @@ TEST(DicomDecode, Monochrome1IsInverted) {
     cv::Mat b = decoded.pixels - cv::mean(decoded.pixels)[0];
     const double correlation = a.dot(b) / std::sqrt(a.dot(a) * b.dot(b));
     EXPECT_LT(correlation, -0.8);
+}
+
+// The attributes every image file here shares; the caller adds the pixels.
+DcmFileFormat
+secondaryCapture(Uint16 rows, Uint16 columns, Uint16 samples, const char *photometric) {
+    DcmFileFormat format;
+    DcmDataset &d = *format.getDataset();
+    char uid[100];
+    d.putAndInsertString(DCM_SOPClassUID, UID_SecondaryCaptureImageStorage);
+    d.putAndInsertString(DCM_SOPInstanceUID,
+                         dcmGenerateUniqueIdentifier(uid, SITE_INSTANCE_UID_ROOT));
+    d.putAndInsertString(DCM_Modality, "OT");
+    d.putAndInsertUint16(DCM_Rows, rows);
+    d.putAndInsertUint16(DCM_Columns, columns);
+    d.putAndInsertUint16(DCM_SamplesPerPixel, samples);
+    d.putAndInsertString(DCM_PhotometricInterpretation, photometric);
+    if (samples > 1)
+        d.putAndInsertUint16(DCM_PlanarConfiguration, 0);
+    d.putAndInsertUint16(DCM_BitsAllocated, 8);
+    d.putAndInsertUint16(DCM_BitsStored, 8);
+    d.putAndInsertUint16(DCM_HighBit, 7);
+    d.putAndInsertUint16(DCM_PixelRepresentation, 0);
+    return format;
+}
+
+// An RGB secondary capture (a screenshot of a film, say) decodes to gray
+// with the gray levels of its picture.
+TEST(DicomDecode, RgbDicomBecomesGray) {
+    test::TempDir dir;
+    const cv::Mat gradient = test::gradientImage(40, 30); // CV_8UC1
+    cv::Mat rgb;
+    cv::merge(std::vector<cv::Mat>{gradient, gradient, gradient}, rgb);
+    DcmFileFormat format = secondaryCapture(30, 40, 3, "RGB");
+    ASSERT_TRUE(format.getDataset()
+                    ->putAndInsertUint8Array(DCM_PixelData, rgb.data, rgb.total() * 3)
+                    .good());
+    const fs::path file = dir / "rgb.dcm";
+    ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+
+    const DecodedImage decoded = decodeImage(file);
+    EXPECT_EQ(decoded.header.channels, 3);
+    ASSERT_EQ(decoded.pixels.size(), cv::Size(40, 30));
+    cv::Mat expected;
+    gradient.convertTo(expected, CV_32F, 1.0 / 255.0);
+    cv::Mat a = expected - cv::mean(expected)[0];
+    cv::Mat b = decoded.pixels - cv::mean(decoded.pixels)[0];
+    EXPECT_GT(a.dot(b) / std::sqrt(a.dot(a) * b.dot(b)), 0.99);
+}
+
+TEST(DicomDecode, NoPixelDataIsAClearError) {
+    test::TempDir dir;
+    DcmFileFormat format = secondaryCapture(30, 40, 1, "MONOCHROME2");
+    const fs::path file = dir / "header-only.dcm";
+    ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+    EXPECT_EQ(readImageHeader(file).width, 40); // the header alone is fine
+    try {
+        decodeImage(file);
+        FAIL() << "expected ImageLoadError";
+    } catch (const ImageLoadError &e) {
+        EXPECT_NE(std::string(e.what()).find("header-only.dcm"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("no pixel data"), std::string::npos) << e.what();
+    }
+}
+
+// JPEG 2000 needs a codec Debian's DCMTK does not ship: the error says which
+// transfer syntax could not be decoded.
+TEST(DicomDecode, TransferSyntaxWithoutACodecIsAClearError) {
+    test::TempDir dir;
+    DcmFileFormat format = secondaryCapture(30, 40, 1, "MONOCHROME2");
+    auto *sequence = new DcmPixelSequence(DCM_PixelSequenceTag);
+    sequence->insert(new DcmPixelItem(DCM_PixelItemTag)); // empty offset table
+    auto *fragment = new DcmPixelItem(DCM_PixelItemTag);
+    const std::string codestream = "\xFF\x4F\xFF\x51 not really a JPEG 2000 codestream";
+    fragment->putUint8Array(reinterpret_cast<const Uint8 *>(codestream.data()),
+                            static_cast<unsigned long>(codestream.size() + codestream.size() % 2));
+    sequence->insert(fragment);
+    auto *pixels = new DcmPixelData(DCM_PixelData);
+    pixels->putOriginalRepresentation(EXS_JPEG2000LosslessOnly, nullptr, sequence);
+    format.getDataset()->insert(pixels);
+    const fs::path file = dir / "j2k.dcm";
+    ASSERT_TRUE(format.saveFile(file.c_str(), EXS_JPEG2000LosslessOnly).good());
+    try {
+        decodeImage(file);
+        FAIL() << "expected ImageLoadError";
+    } catch (const ImageLoadError &e) {
+        EXPECT_NE(std::string(e.what()).find("j2k.dcm"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("JPEG 2000"), std::string::npos) << e.what();
+    }
 }
 
 TEST(DicomDecode, NonDicomWithDcmExtensionIsRefused) {

@@ -98,6 +98,24 @@ TEST(ClassFolderScan, WithoutSplitFolders) {
     EXPECT_FALSE(index.hasSplit(Split::Train));
 }
 
+// Class and file names in other scripts and with spaces index like any
+// other; a broken one among them is rejected under its own name.
+TEST(ClassFolderScan, NonAsciiNamesAndSpaces) {
+    test::TempDir dir;
+    const fs::path root = dir / u8"données de test";
+    const cv::Mat image = test::gradientImage(16, 16);
+    test::writeImage(root / u8"train/NORMAL/ñormal 1.png", image);
+    test::writeImage(root / u8"train/NORMAL/正常 2.png", image);
+    test::writeImage(root / u8"train/VÍRUS/vírus 3.png", image);
+    test::writeFile(root / u8"train/VÍRUS/cassé.png", "not a png");
+    const DatasetIndex index = scan(root);
+    EXPECT_EQ(index.classes, (std::vector<std::string>{"NORMAL", u8"VÍRUS"}));
+    EXPECT_EQ(count(index, Split::Train, "NORMAL"), 2u);
+    EXPECT_EQ(count(index, Split::Train, u8"VÍRUS"), 1u);
+    ASSERT_EQ(index.rejected.size(), 1u);
+    EXPECT_EQ(index.rejected[0].path.filename().string(), u8"cassé.png");
+}
+
 TEST(DatasetScan, NotADatasetIsAClearError) {
     test::TempDir dir;
     test::writeFile(dir / "readme.txt", "nothing here");

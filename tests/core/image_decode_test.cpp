@@ -90,6 +90,34 @@ TEST(ImageDecode, OneByOneAndOneByN) {
     EXPECT_EQ(decodeImage(dir / "line.png").pixels.size(), cv::Size(1, 50));
 }
 
+// Photoshop-style (Adobe, inverted) CMYK JPEG: the gray ramp survives.
+TEST(ImageDecode, CmykJpeg) {
+    const fs::path file = fs::path(CXR_SOURCE_DIR) / "tests" / "data" / "cmyk-gradient.jpg";
+    ASSERT_TRUE(fs::exists(file)) << file;
+    const DecodedImage decoded = decodeImage(file);
+    EXPECT_EQ(decoded.header.channels, 4);
+    ASSERT_EQ(decoded.pixels.size(), cv::Size(32, 24));
+    for (int x = 0; x < 32; x += 31) {
+        const double expected = (20.0 + (235.0 - 20.0) * x / 31.0) / 255.0;
+        EXPECT_NEAR(decoded.pixels.at<float>(12, x), expected, 0.03) << "column " << x;
+    }
+    for (int x = 1; x < 32; ++x)
+        EXPECT_GE(decoded.pixels.at<float>(12, x), decoded.pixels.at<float>(12, x - 1) - 0.01);
+}
+
+// Names in other scripts and with spaces: scanned, decoded, and errors
+// still name the file.
+TEST(ImageDecode, NonAsciiAndSpacedPaths) {
+    test::TempDir dir;
+    const fs::path folder = dir / u8"données ünïcode" / u8"胸部 X 線";
+    const fs::path image = folder / u8"patient é 1.png";
+    test::writeImage(image, test::gradientImage(20, 10));
+    const DecodedImage decoded = decodeImage(image);
+    EXPECT_EQ(decoded.pixels.size(), cv::Size(20, 10));
+    test::writeFile(folder / u8"brisé ✗.jpg", "not a jpeg");
+    expectLoadError(folder / u8"brisé ✗.jpg", "not a PNG");
+}
+
 TEST(ImageDecode, CorruptInputsGiveClearErrors) {
     test::TempDir dir;
     test::writeImage(dir / "good.png", test::gradientImage(64, 64));

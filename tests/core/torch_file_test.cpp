@@ -90,6 +90,80 @@ TEST(TorchFile, WeightsOfAnotherArchitectureAreRefused) {
     }
 }
 
+// Half and double weights convert to the network's float; integer values
+// under a convolution's name are refused with the tensor named.
+TEST(TorchFile, OtherDtypesConvertOrAreRefused) {
+    CXR_REQUIRE_TORCH_REFERENCE();
+    for (const char *format : {"double", "half"}) {
+        SCOPED_TRACE(format);
+        test::TempDir dir;
+        test::TorchReference ref;
+        std::string error;
+        ASSERT_TRUE(test::makeTorchReference(dir, "densenet121", 4, format, ref, error)) << error;
+        Network network = makeNetwork(Architecture::DenseNet121, 4);
+        const LoadReport report =
+            loadStateDict(*network, findStateDict(readTorchFile(ref.weights).root, "w"), "w");
+        EXPECT_TRUE(report.missing.empty()) << report.summary();
+        network->eval();
+        torch::NoGradGuard noGrad;
+        // Half keeps about three significant digits, through 121 layers.
+        const double tolerance = std::string(format) == "half" ? 0.05 : 1e-4;
+        EXPECT_LT(test::maxAbsDiff(network->forward(ref.input), ref.logitsEval), tolerance);
+    }
+    test::TempDir dir;
+    test::TorchReference ref;
+    std::string error;
+    ASSERT_TRUE(test::makeTorchReference(dir, "densenet121", 4, "int", ref, error)) << error;
+    Network network = makeNetwork(Architecture::DenseNet121, 4);
+    try {
+        loadStateDict(*network, findStateDict(readTorchFile(ref.weights).root, "w"), "int.pt");
+        FAIL() << "expected ModelError";
+    } catch (const ModelError &e) {
+        const std::string message = e.what();
+        EXPECT_NE(message.find("int.pt"), std::string::npos) << message;
+        EXPECT_NE(message.find("features.conv0.weight"), std::string::npos) << message;
+        EXPECT_NE(message.find("Long"), std::string::npos) << message;
+    }
+}
+
+// Zip entries named "archive/../../escape.txt" or "../escape/data.pkl": the
+// file is refused, and nothing appears outside (or inside) its folder.
+TEST(TorchFile, ZipEntriesThatLeaveTheArchiveAreRefused) {
+    CXR_REQUIRE_TORCH_REFERENCE();
+    for (const char *format : {"traversal", "outside"}) {
+        SCOPED_TRACE(format);
+        test::TempDir dir;
+        const fs::path nested = dir / "a" / "b";
+        fs::create_directories(nested);
+        test::TorchReference ref;
+        std::string error;
+        ASSERT_TRUE(test::makeTorchReference(dir, "densenet121", 4, format, ref, error)) << error;
+        const fs::path weights = nested / "weights.pt";
+        fs::rename(ref.weights, weights);
+        std::size_t before = 0;
+        for (auto it = fs::recursive_directory_iterator(dir.path());
+             it != fs::recursive_directory_iterator();
+             ++it)
+            ++before;
+        try {
+            readTorchFile(weights);
+            ADD_FAILURE() << "expected ModelError";
+        } catch (const ModelError &e) {
+            const std::string message = e.what();
+            EXPECT_NE(message.find("weights.pt"), std::string::npos) << message;
+            EXPECT_NE(message.find("escape"), std::string::npos) << message;
+        }
+        std::size_t after = 0;
+        for (auto it = fs::recursive_directory_iterator(dir.path());
+             it != fs::recursive_directory_iterator();
+             ++it)
+            ++after;
+        EXPECT_EQ(after, before);
+        EXPECT_FALSE(fs::exists(dir / "escape.txt"));
+        EXPECT_FALSE(fs::exists(dir / "escape"));
+    }
+}
+
 // Found by fuzz_torch_file: a zip whose central directory lies past the end
 // of the file made LibTorch's in-memory reader copy from freed memory.
 TEST(TorchFile, Issue8ZipWithCentralDirectoryPastTheEnd) {

@@ -16,6 +16,7 @@ import re
 import struct
 import sys
 import tarfile
+import zipfile
 
 import torch
 import torch.nn.functional as F
@@ -114,6 +115,19 @@ def save_chexnet_style(state, path):
             f.write(torch.tensor([], dtype=storage.dtype).set_(storage).numpy().tobytes())
 
 
+def save_with_extra_entry(state, path, kind):
+    """A valid torch.save zip plus one entry whose name tries to leave the archive."""
+    buffer = io.BytesIO()
+    torch.save(state, buffer)
+    buffer.seek(0)
+    with zipfile.ZipFile(buffer) as source, zipfile.ZipFile(path, "w") as target:
+        archive = source.namelist()[0].split("/")[0]
+        for info in source.infolist():
+            target.writestr(info, source.read(info.filename))
+        name = archive + "/../../escape.txt" if kind == "traversal" else "../escape/data.pkl"
+        target.writestr(name, b"should never be written anywhere")
+
+
 def reference(args):
     """Weights in the requested format plus reference outputs."""
     torch.manual_seed(args.seed)
@@ -138,6 +152,18 @@ def reference(args):
     elif args.format == "nested":  # training-script checkpoint with DataParallel names
         torch.save({"epoch": 3, "state_dict": collections.OrderedDict(
             ("module." + k, v) for k, v in state.items())}, args.weights)
+    elif args.format in ("double", "half"):  # other float widths: must convert
+        dtype = torch.float64 if args.format == "double" else torch.float16
+        torch.save(collections.OrderedDict(
+            (k, v.to(dtype) if v.is_floating_point() else v) for k, v in state.items()),
+            args.weights)
+    elif args.format == "int":  # one convolution stored as integers: must refuse
+        bad = collections.OrderedDict(state)
+        name = next(k for k in bad if k.endswith("weight") and bad[k].dim() == 4)
+        bad[name] = (bad[name] * 1000).long()
+        torch.save(bad, args.weights)
+    elif args.format in ("traversal", "outside"):  # hostile zip entry names
+        save_with_extra_entry(state, args.weights, args.format)
 
     x = torch.randn(args.batch, 3, args.size, args.size)
     write_floats(args.out + "/input.bin", x)
