@@ -20,6 +20,7 @@
 #include "data/dataset_scan.h"
 #include "errors.h"
 #include "explain/grad_cam.h"
+#include "models/inference_network.h"
 #include "models/network.h"
 #include "parallel_for.h"
 #include "train/batch_loader.h"
@@ -108,12 +109,20 @@ nlohmann::json inference(const BenchArgs &a, Architecture arch, bool gradcam) {
                 p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
         x = x.contiguous(at::MemoryFormat::ChannelsLast);
     }
+    // What Classifier does: a folded (and, for ResNet50, oneDNN-packed)
+    // snapshot for the backbone; CXR_PLAIN_NETWORK measures without it.
+    const bool plain = std::getenv("CXR_PLAIN_NETWORK") != nullptr;
+    const auto fast = InferenceNetwork::build(network);
     auto run = [&] {
         if (gradcam) {
-            classActivationMap(*network, x, std::nullopt, CamMethod::GradCam);
+            classActivationMap(
+                *network, x, std::nullopt, CamMethod::GradCam, plain ? nullptr : fast.get());
         } else {
             torch::InferenceMode inference;
-            network->forward(x);
+            if (plain)
+                network->forward(x);
+            else
+                fast->forward(x);
         }
     };
     run();

@@ -12,7 +12,8 @@ namespace cxr {
 CamResult classActivationMap(NetworkImpl &network,
                              const at::Tensor &input,
                              std::optional<int> targetClass,
-                             CamMethod method) {
+                             CamMethod method,
+                             InferenceNetwork *backbone) {
     if (input.dim() != 4 || input.size(0) != 1)
         throw std::invalid_argument("classActivationMap expects one image (1 x C x H x W)");
     network.eval();
@@ -24,7 +25,7 @@ CamResult classActivationMap(NetworkImpl &network,
     torch::Tensor features;
     {
         torch::NoGradGuard noGrad;
-        features = network.features(input);
+        features = backbone ? backbone->features(input) : network.features(input);
     }
     torch::AutoGradMode enableGrad(true);
     features = features.detach().requires_grad_(true);

@@ -8,6 +8,7 @@
 #include <opencv2/core/mat.hpp>
 
 #include "explain/cam_method.h"
+#include "models/inference_network.h"
 #include "models/network.h"
 
 namespace cxr {
@@ -23,10 +24,13 @@ struct CamResult {
 // map (features()). Runs one forward and one backward pass with gradients
 // on, so it must not run under InferenceMode; parameters' gradients are
 // left untouched. The map is ReLU'd and divided by its maximum (all zeros
-// when nothing supports the class).
+// when nothing supports the class). `backbone`, when given, must be an
+// InferenceNetwork built from `network`: it computes the feature map faster
+// (the head's gradient is all Grad-CAM needs).
 CamResult classActivationMap(NetworkImpl &network,
                              const at::Tensor &input,
                              std::optional<int> targetClass,
-                             CamMethod method);
+                             CamMethod method,
+                             InferenceNetwork *backbone = nullptr);
 
 } // namespace cxr

@@ -13,11 +13,13 @@
 #include "explain/grad_cam.h"
 #include "explain/overlay.h"
 #include "models/checkpoint.h"
+#include "models/inference_network.h"
 
 namespace cxr {
 
 struct Classifier::Impl {
     Network network;
+    std::unique_ptr<InferenceNetwork> fast; // predictions and Grad-CAM backbones
     std::vector<std::string> classes;
     Preprocessing preprocessing;
     std::string arch;
@@ -33,6 +35,8 @@ Classifier Classifier::load(const std::filesystem::path &file) {
     const Checkpoint checkpoint = loadCheckpoint(file);
     auto impl = std::make_unique<Impl>();
     impl->network = networkFromCheckpoint(checkpoint, file.string());
+    impl->network->eval();
+    impl->fast = InferenceNetwork::build(impl->network);
     impl->classes = checkpoint.classes;
     impl->preprocessing = checkpoint.preprocessing;
     impl->arch = architectureName(checkpoint.arch);
@@ -75,12 +79,13 @@ Explanation Classifier::explain(const cv::Mat &gray,
                                 bool smooth) const {
     const torch::Tensor input = inputTensor(gray, m_impl->preprocessing);
     std::lock_guard lock(m_impl->mutex);
-    const CamResult cam = classActivationMap(*m_impl->network, input, targetClass, method);
+    const CamResult cam =
+        classActivationMap(*m_impl->network, input, targetClass, method, m_impl->fast.get());
     cv::Mat map = cam.map;
     if (smooth) {
         // Explain the mirrored image too and mirror its map back.
-        const CamResult mirrored =
-            classActivationMap(*m_impl->network, input.flip({3}), cam.targetClass, method);
+        const CamResult mirrored = classActivationMap(
+            *m_impl->network, input.flip({3}), cam.targetClass, method, m_impl->fast.get());
         cv::Mat back;
         cv::flip(mirrored.map, back, 1);
         map = (map + back) * 0.5;
@@ -101,7 +106,7 @@ Prediction Classifier::predict(const cv::Mat &gray) const {
 
     std::lock_guard lock(m_impl->mutex);
     torch::InferenceMode inference; // thread-local: made on the calling thread
-    return fromLogits(m_impl->network->forward(input));
+    return fromLogits(m_impl->fast->forward(input));
 }
 
 Prediction Classifier::predictFile(const std::filesystem::path &image) const {
