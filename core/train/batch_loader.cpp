@@ -74,7 +74,11 @@ Batch BatchLoader::build(std::size_t batch) {
     const std::size_t plane = static_cast<std::size_t>(p.channels) *
                               static_cast<std::size_t>(p.imageSize) *
                               static_cast<std::size_t>(p.imageSize);
-    std::vector<float> pixels((end - begin) * plane);
+    // Pixels go straight into the batch tensor: no staging buffer to fill,
+    // copy and fault in for every batch.
+    at::Tensor images =
+        at::empty({static_cast<int64_t>(end - begin), p.channels, p.imageSize, p.imageSize});
+    float *pixels = images.data_ptr<float>();
     Batch out;
     out.index = batch;
     std::vector<int64_t> labels;
@@ -94,15 +98,13 @@ Batch BatchLoader::build(std::size_t batch) {
             image = applyAugmentation(image,
                                       drawAugmentation(*m_options.augmentation,
                                                        mixSeed(m_options.augmentSeed, position)));
-        writeNormalisedChw(image, p, pixels.data() + labels.size() * plane);
+        writeNormalisedChw(image, p, pixels + labels.size() * plane);
         labels.push_back(m_labels[position]);
         out.positions.push_back(position);
     }
     const auto rows = static_cast<int64_t>(labels.size());
-    out.images = at::empty({rows, p.channels, p.imageSize, p.imageSize});
-    std::memcpy(out.images.data_ptr<float>(),
-                pixels.data(),
-                static_cast<std::size_t>(rows) * plane * sizeof(float));
+    // Skipped images leave unused rows at the end; drop them (rare).
+    out.images = rows == images.size(0) ? images : images.narrow(0, 0, rows).clone();
     out.labels = at::tensor(labels, at::kLong);
     return out;
 }
