@@ -80,6 +80,13 @@ PickleValue storageValue(at::Tensor tensor) {
     return v;
 }
 
+// memcpy is undefined for a null pointer even with length 0, and empty
+// storages and 0-d shapes have one (found by UBSan).
+void copyBytes(void *to, const void *from, std::size_t n) {
+    if (n != 0)
+        std::memcpy(to, from, n);
+}
+
 // LibTorch's MemoryReadAdapter copies whatever range the zip reader asks
 // for, so a corrupt central directory pointing past the end read freed
 // memory (found by fuzz_torch_file). This one clamps every read to the
@@ -141,7 +148,7 @@ TorchFile readZip(const std::string &bytes, const std::string &source) {
                 const auto [data, size] = reader.getRecord(record);
                 checkStorageSize(id.numel, id.dtype, size, source);
                 at::Tensor storage = at::empty({id.numel}, at::TensorOptions().dtype(id.dtype));
-                std::memcpy(storage.data_ptr(), data.get(), storage.nbytes());
+                copyBytes(storage.data_ptr(), data.get(), storage.nbytes());
                 it = storages.emplace(id.key, storage).first;
             }
             return storageValue(it->second);
@@ -218,7 +225,7 @@ TorchFile readLegacy(const std::string &bytes, const std::string &source) {
         const std::size_t nbytes = it->second.nbytes();
         if (size - offset < nbytes)
             fail(source, "the file ends inside the storage data (truncated file?)");
-        std::memcpy(it->second.data_ptr(), data + offset, nbytes);
+        copyBytes(it->second.data_ptr(), data + offset, nbytes);
         offset += nbytes;
     }
     return file;
@@ -275,7 +282,7 @@ TorchFile readTar(const std::string &bytes, const std::string &source) {
             offset += 8;
             checkStorageSize(numel, dtype, s.size() - offset, source);
             at::Tensor storage = at::empty({numel}, at::TensorOptions().dtype(dtype));
-            std::memcpy(storage.data_ptr(), s.data() + offset, storage.nbytes());
+            copyBytes(storage.data_ptr(), s.data() + offset, storage.nbytes());
             offset += storage.nbytes();
             storages[keyOf((*entry.items)[0])] = storage;
         }
@@ -319,9 +326,9 @@ TorchFile readTar(const std::string &bytes, const std::string &source) {
                 fail(source, "a tensor header is malformed");
             std::vector<std::int64_t> sizes(static_cast<std::size_t>(ndim)),
                 strides(static_cast<std::size_t>(ndim));
-            std::memcpy(sizes.data(), s.data() + offset, 8 * sizes.size());
+            copyBytes(sizes.data(), s.data() + offset, 8 * sizes.size());
             offset += 8 * sizes.size();
-            std::memcpy(strides.data(), s.data() + offset, 8 * strides.size());
+            copyBytes(strides.data(), s.data() + offset, 8 * strides.size());
             offset += 8 * strides.size();
             std::int64_t storageOffset = 0;
             std::memcpy(&storageOffset, s.data() + offset, 8);
