@@ -1,0 +1,126 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
+"""Second opinion on `cxr explain --dataset --masks`, with Debian's torchvision.
+
+For a ResNet50 checkpoint written by `cxr train` and a phantom dataset, per
+lesion class of the test split:
+  1. the Grad-CAM pointing game computed independently (torchvision's
+     resnet50, the checkpoint's preprocessing, bilinear upsampling), so a
+     disagreement with CXR Studio's number would point at our code;
+  2. the best pointing game any map of this resolution could reach: a
+     bilinearly upsampled h x w map peaks at a cell centre, so an image
+     counts only if its mask covers one of the h x w centres;
+  3. occlusion sensitivity: a 32 px patch flattened to its mean, slid in
+     16 px steps; where the class probability drops most is where the
+     model's evidence is, whatever Grad-CAM says. Counts how often that
+     patch touches the lesion mask.
+
+Usage: /usr/bin/python3 tools/localisation_check.py RUN/best.pt PHANTOMS [--occlusion-images 6]
+Analysis only (never used by the product); see docs/explain.md.
+"""
+import argparse
+import glob
+import os
+
+import numpy as np
+import torch
+import torch.nn.functional as F
+import torchvision
+from PIL import Image
+
+
+def load(checkpoint_path):
+    checkpoint = torch.load(checkpoint_path)
+    if checkpoint["arch"] != "resnet50":
+        raise SystemExit("only ResNet50 checkpoints are supported")
+    model = torchvision.models.resnet50(num_classes=len(checkpoint["classes"]))
+    model.load_state_dict(checkpoint["state_dict"])
+    return model.eval(), checkpoint["classes"], checkpoint["preprocessing"]
+
+
+def to_input(gray, preprocessing):
+    size = preprocessing["image_size"]
+    x = torch.from_numpy(gray)[None, None]
+    if x.shape[-1] != size or x.shape[-2] != size:
+        x = F.interpolate(x, size=(size, size), mode="bilinear", align_corners=False)
+    mean = torch.tensor(preprocessing["mean"]).view(1, 3, 1, 1)
+    std = torch.tensor(preprocessing["std"]).view(1, 3, 1, 1)
+    return (x.repeat(1, 3, 1, 1) - mean) / std
+
+
+def grad_cam_peak(model, x, target, shape):
+    body = torch.nn.Sequential(*list(model.children())[:-2])
+    with torch.no_grad():
+        features = body(x)
+    features.requires_grad_(True)
+    logit = model.fc(features.mean((2, 3)))[0, target]
+    (grad,) = torch.autograd.grad(logit, features)
+    cam = F.relu((grad[0].mean((1, 2))[:, None, None] * features[0]).sum(0))
+    up = F.interpolate(cam[None, None], size=shape, mode="bilinear", align_corners=False)[0, 0]
+    return np.unravel_index(int(up.argmax()), shape)
+
+
+def reachable(mask, cells):
+    """True when the mask covers a cell centre of a cells x cells map."""
+    n_rows, n_cols = mask.shape
+    return any(mask[int((i + 0.5) * n_rows / cells), int((j + 0.5) * n_cols / cells)]
+               for i in range(cells) for j in range(cells))
+
+
+def occlusion_peak(model, gray, target, preprocessing, patch=32, step=16):
+    n_rows, n_cols = gray.shape
+    images, corners = [], []
+    for y in range(0, n_rows - patch + 1, step):
+        for x in range(0, n_cols - patch + 1, step):
+            occluded = gray.copy()
+            occluded[y:y + patch, x:x + patch] = gray[y:y + patch, x:x + patch].mean()
+            images.append(occluded)
+            corners.append((y, x))
+    with torch.no_grad():
+        p0 = F.softmax(model(to_input(gray, preprocessing)), 1)[0, target].item()
+        drops = []
+        for i in range(0, len(images), 32):
+            batch = torch.cat([to_input(g, preprocessing) for g in images[i:i + 32]])
+            drops.append(p0 - F.softmax(model(batch), 1)[:, target])
+    best = int(torch.cat(drops).argmax())
+    return corners[best], patch
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("checkpoint")
+    parser.add_argument("phantoms")
+    parser.add_argument("--split", default="test")
+    parser.add_argument("--occlusion-images", type=int, default=6)
+    args = parser.parse_args()
+    torch.set_num_threads(os.cpu_count() or 1)
+    model, classes, preprocessing = load(args.checkpoint)
+    hits_all, reachable_all = [], []
+    for target, name in enumerate(classes):
+        files = sorted(glob.glob(os.path.join(args.phantoms, args.split, name, "*.png")))
+        masks = [os.path.join(args.phantoms, "masks", args.split, name, os.path.basename(f)) for f in files]
+        if not files or not os.path.exists(masks[0]) or not np.array(Image.open(masks[0])).any():
+            continue  # no lesion masks for this class (NORMAL)
+        cam_hits, occlusion_hits, reachable_hits = [], [], []
+        cells = -(-preprocessing["image_size"] // 32)  # ResNet50's stride
+        for i, (image_file, mask_file) in enumerate(zip(files, masks)):
+            gray = np.array(Image.open(image_file).convert("L")).astype(np.float32) / 255
+            mask = np.array(Image.open(mask_file)) > 0
+            x = to_input(gray, preprocessing)
+            y, xx = grad_cam_peak(model, x, target, gray.shape)
+            cam_hits.append(bool(mask[y, xx]))
+            reachable_hits.append(reachable(mask, cells))
+            if i < args.occlusion_images:
+                (oy, ox), patch = occlusion_peak(model, gray, target, preprocessing)
+                occlusion_hits.append(bool(mask[oy:oy + patch, ox:ox + patch].any()))
+        hits_all += cam_hits
+        reachable_all += reachable_hits
+        print(f"{name:10} images {len(cam_hits):3}  torchvision Grad-CAM pointing game "
+              f"{np.mean(cam_hits):.3f}  best reachable at {cells}x{cells} "
+              f"{np.mean(reachable_hits):.3f}  occlusion peak on the lesion "
+              f"{sum(occlusion_hits)}/{len(occlusion_hits)}")
+    print(f"pointing_game={np.mean(hits_all):.3f} reachable={np.mean(reachable_all):.3f}")
+
+
+if __name__ == "__main__":
+    main()
