@@ -108,6 +108,37 @@ TEST(DatasetPage, ListsRejectsAndReportsFailures) {
     EXPECT_TRUE(explained);
 }
 
+// A folder and files named in other scripts, given as a QString the way a
+// file dialog or a drop gives it: indexed, browsed and previewed by name.
+TEST(DatasetPage, OpensNonAsciiPaths) {
+    test::TempDir dir;
+    const std::filesystem::path root = dir / u8"radiographies thoraciques é";
+    test::writeImage(root / u8"train/NORMAL/poumon clair 1.png", test::gradientImage(12, 12));
+    test::writeImage(root / u8"train/VIRUS/胸部 2.png", test::gradientImage(12, 12));
+    test::writeFile(root / u8"train/VIRUS/cassé.png", "not an image");
+    ui::DatasetPage page;
+    QSignalSpy loaded(&page, &ui::DatasetPage::datasetLoaded);
+    page.openDataset(QString::fromUtf8(root.string().c_str()));
+    ASSERT_TRUE(loaded.wait(10000));
+    ui::ThumbnailModel *model = page.browser()->model();
+    ASSERT_EQ(model->rowCount(), 2);
+    const QAbstractItemModel *rejected = findModel(&page, QStringLiteral("file"));
+    ASSERT_NE(rejected, nullptr);
+    ASSERT_EQ(rejected->rowCount(), 1);
+    EXPECT_EQ(rejected->data(rejected->index(0, 0)).toString(),
+              QString::fromUtf8(u8"train/VIRUS/cassé.png"));
+
+    QSignalSpy preview(page.browser(), &ui::ImageBrowser::previewShown);
+    for (int row = 0; row < model->rowCount(); ++row)
+        if (model->data(model->index(row), Qt::DisplayRole).toString() ==
+            QString::fromUtf8(u8"胸部 2.png"))
+            page.browser()->view()->setCurrentIndex(model->index(row));
+    ASSERT_TRUE(preview.wait(10000));
+    EXPECT_TRUE(page.browser()->metadataText().contains(QString::fromUtf8(u8"胸部 2.png")))
+        << page.browser()->metadataText().toStdString();
+    EXPECT_FALSE(page.browser()->metadataText().contains(QStringLiteral("cannot decode")));
+}
+
 TEST(MainWindow, OpensTheDemoDatasetWritingItFirst) {
     test::TempDir dir;
     ui::MainWindow window;
