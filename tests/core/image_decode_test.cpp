@@ -90,6 +90,45 @@ TEST(ImageDecode, OneByOneAndOneByN) {
     EXPECT_EQ(decodeImage(dir / "line.png").pixels.size(), cv::Size(1, 50));
 }
 
+// Every single-byte flip in the first 400 bytes (signature, IHDR/SOF and
+// table headers, then compressed data) of a PNG and a JPEG: each copy either
+// decodes to an image of a sane size or fails with ImageLoadError naming the
+// file; nothing else escapes. PNG header flips always fail (CRC). Random
+// bytes named .jpg fail too.
+TEST(ImageDecode, EveryFlippedByteIsDecodedOrAClearError) {
+    test::TempDir dir;
+    test::writeImage(dir / "good.png", test::gradientImage(64, 48));
+    test::writeImage(dir / "good.jpg", test::gradientImage(64, 48));
+    for (const char *name : {"good.png", "good.jpg"}) {
+        const std::string bytes = test::readFile(dir / name);
+        const std::string ext = fs::path(name).extension().string();
+        std::size_t errors = 0;
+        for (std::size_t i = 0; i < std::min<std::size_t>(400, bytes.size()); ++i) {
+            std::string copy = bytes;
+            copy[i] = static_cast<char>(~copy[i]);
+            const fs::path file = dir / ("flip" + std::to_string(i) + ext);
+            test::writeFile(file, copy);
+            try {
+                const DecodedImage decoded = decodeImage(file);
+                EXPECT_GT(decoded.pixels.total(), 0u) << file;
+                EXPECT_LE(decoded.pixels.total(), std::size_t{1} << 26) << file;
+                EXPECT_FALSE(ext == ".png" && i >= 8 && i < 33)
+                    << "IHDR flip at " << i << " decoded without its CRC failing";
+            } catch (const ImageLoadError &e) {
+                ++errors;
+                EXPECT_NE(std::string(e.what()).find(file.filename().string()), std::string::npos);
+            }
+            fs::remove(file);
+        }
+        EXPECT_GT(errors, 0u) << name;
+    }
+    std::string noise(5000, '\0');
+    for (std::size_t i = 0; i < noise.size(); ++i)
+        noise[i] = static_cast<char>((i * 2654435761u) >> 13);
+    test::writeFile(dir / "noise.jpg", noise);
+    expectLoadError(dir / "noise.jpg", "not a PNG, JPEG");
+}
+
 // Photoshop-style (Adobe, inverted) CMYK JPEG: the gray ramp survives.
 TEST(ImageDecode, CmykJpeg) {
     const fs::path file = fs::path(CXR_SOURCE_DIR) / "tests" / "data" / "cmyk-gradient.jpg";
