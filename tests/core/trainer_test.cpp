@@ -15,12 +15,7 @@ namespace {
 namespace fs = std::filesystem;
 
 DatasetIndex phantomDataset(const test::TempDir &dir, int perClass, int testPerClass, int size) {
-    PhantomOptions options;
-    options.trainPerClass = perClass;
-    options.testPerClass = testPerClass;
-    options.size = size;
-    options.seed = 5;
-    writePhantomDataset(dir / "data", options);
+    writePhantomDataset(dir / "data", PhantomOptions{perClass, testPerClass, size, 5});
     return scan(dir / "data");
 }
 

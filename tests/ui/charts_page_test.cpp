@@ -14,11 +14,7 @@ namespace {
 
 TEST(ChartsPage, ComputesHistogramsInTheBackground) {
     test::TempDir dir;
-    PhantomOptions options;
-    options.trainPerClass = 5;
-    options.testPerClass = 1;
-    options.size = 64;
-    writePhantomDataset(dir / "data", options);
+    writePhantomDataset(dir / "data", PhantomOptions{5, 1, 64}); // train, test per class; px
     const auto index = std::make_shared<const DatasetIndex>(scan(dir / "data"));
     ui::ChartsPage page;
     QSignalSpy ready(&page, &ui::ChartsPage::histogramsReady);

@@ -22,11 +22,7 @@ namespace {
 
 TEST(EventLoopProbe, TrainingDoesNotStallTheGuiThread) {
     test::TempDir dir;
-    PhantomOptions options;
-    options.trainPerClass = 6;
-    options.testPerClass = 2;
-    options.size = 48;
-    writePhantomDataset(dir / "data", options);
+    writePhantomDataset(dir / "data", PhantomOptions{6, 2, 48}); // train, test per class; px
     ui::TrainingPage page;
     page.show();
     page.setDataset(QString::fromStdString((dir / "data").string()));

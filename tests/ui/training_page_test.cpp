@@ -25,11 +25,7 @@ TrainConfig tinyConfig(int epochs) {
 class TrainingPageTest : public ::testing::Test {
   protected:
     void SetUp() override {
-        PhantomOptions options;
-        options.trainPerClass = 6;
-        options.testPerClass = 2;
-        options.size = 48;
-        writePhantomDataset(dir / "data", options);
+        writePhantomDataset(dir / "data", PhantomOptions{6, 2, 48}); // train, test per class; px
         page.setDataset(QString::fromStdString((dir / "data").string()));
     }
     test::TempDir dir;
