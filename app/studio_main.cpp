@@ -4,12 +4,14 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
+#include "allocator_tuning.h"
 #include "charts_page.h"
 #include "classify_page.h"
 #include "main_window.h"
 #include "training_page.h"
 
 int main(int argc, char **argv) {
+    cxr::tuneAllocatorForLargeBuffers();
     // The icons live in cxr_ui, a static library: register them explicitly.
     Q_INIT_RESOURCE(resources);
     QApplication app(argc, argv);

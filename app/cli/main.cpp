@@ -6,9 +6,11 @@
 
 #include <CLI/CLI.hpp>
 
+#include "allocator_tuning.h"
 #include "cli/commands.h"
 
 int main(int argc, char **argv) {
+    cxr::tuneAllocatorForLargeBuffers();
     CLI::App app{"cxr " CXR_VERSION ": train and explain chest X-ray classifiers.\n"
                  "Research and teaching software - not for clinical use."};
     app.require_subcommand(1);
