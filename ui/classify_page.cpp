@@ -20,11 +20,10 @@
 #include <algorithm>
 #include <numeric>
 
-#include <opencv2/imgcodecs.hpp>
-
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "data/image_decode.h"
+#include "data/image_encode.h"
 #include "errors.h"
 #include "explain/overlay.h"
 #include "image_viewer.h"
@@ -369,10 +368,12 @@ void ClassifyPage::exportOverlay() {
     const cv::Mat heat =
         m_current.heatmap.empty() ? cv::Mat::zeros(2, 2, CV_32FC1) : m_current.heatmap;
     // The exported file always carries the research-use caption.
-    if (!cv::imwrite(file.toStdString(), renderOverlay(m_current.gray, heat, options)))
-        setMessage(tr("Could not write %1").arg(file), true);
-    else
+    try {
+        writeImageFile(file.toStdString(), renderOverlay(m_current.gray, heat, options));
         setMessage(tr("Saved %1").arg(file), false);
+    } catch (const Error &e) {
+        setMessage(QString::fromStdString(e.what()), true);
+    }
 }
 
 } // namespace cxr::ui

@@ -7,12 +7,12 @@
 #include <memory>
 
 #include <nlohmann/json.hpp>
-#include <opencv2/imgcodecs.hpp>
 
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "data/dataset_scan.h"
 #include "data/image_decode.h"
+#include "data/image_encode.h"
 #include "errors.h"
 #include "explain/localisation.h"
 #include "explain/overlay.h"
@@ -91,13 +91,11 @@ int runExplain(const ExplainArgs &args) {
         OverlayOptions overlay;
         overlay.colormap = *colormap;
         overlay.opacity = args.opacity;
-        if (!cv::imwrite(args.out, renderOverlay(decoded.pixels, e.heatmap, overlay)))
-            throw Error("could not write \"" + args.out + "\"");
+        writeImageFile(args.out, renderOverlay(decoded.pixels, e.heatmap, overlay));
         if (!args.heatmap.empty()) {
             cv::Mat heat;
             e.heatmap.convertTo(heat, CV_8U, 255.0);
-            if (!cv::imwrite(args.heatmap, heat))
-                throw Error("could not write \"" + args.heatmap + "\"");
+            writeImageFile(args.heatmap, heat);
         }
         const auto &classes = classifier.classes();
         if (args.json) {

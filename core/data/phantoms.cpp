@@ -7,10 +7,10 @@
 #include <fstream>
 #include <stdexcept>
 
-#include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
 #include "data/class_names.h"
+#include "data/image_encode.h"
 #include "data/transforms.h"
 #include "errors.h"
 
@@ -387,11 +387,8 @@ std::size_t writePhantomDataset(const fs::path &out,
         char name[64];
         std::snprintf(name, sizeof name, "phantom_%s_%04d.png", job.className.c_str(), job.index);
         const fs::path relative = fs::path(job.split) / job.className / name;
-        if (!cv::imwrite((out / relative).string(), phantom.image) ||
-            !cv::imwrite((out / "masks" / relative).string(), phantom.mask))
-            throw DatasetFormatError(out / relative,
-                                     "could not write the image (disk full or "
-                                     "no permission?)");
+        writeImageFile(out / relative, phantom.image);
+        writeImageFile(out / "masks" / relative, phantom.mask);
         if (progress)
             progress(++done, jobs.size());
     }

@@ -5,11 +5,10 @@
 #include <optional>
 #include <sstream>
 
-#include <opencv2/imgcodecs.hpp>
-
 #include "atomic_file.h"
 #include "data/folder_walk.h"
 #include "data/image_decode.h"
+#include "data/image_encode.h"
 #include "errors.h"
 #include "infer/classifier.h"
 #include "parallel_for.h"
@@ -65,9 +64,7 @@ BatchPredictResult predictBatch(const Classifier &classifier,
                 predictions[i] = e.prediction;
                 const fs::path out =
                     options.overlaysDir / (images[i].stem().string() + ".overlay.png");
-                if (!cv::imwrite(out.string(),
-                                 renderOverlay(decoded.pixels, e.heatmap, options.overlay)))
-                    throw Error("could not write \"" + out.string() + "\"");
+                writeImageFile(out, renderOverlay(decoded.pixels, e.heatmap, options.overlay));
             } catch (const ImageLoadError &e) {
                 errors[i] = e.reason();
             }

@@ -109,6 +109,19 @@ TEST_F(ExplainFixture, ClearErrors) {
                                                    (dir / "o.png").string()});
     EXPECT_EQ(badImage.exitCode, 1);
     EXPECT_NE(badImage.err.find("bad.png"), std::string::npos) << badImage.err;
+    // An overlay path whose folder is a file: the error names the path.
+    const test::CliResult badOut = test::runCli({"explain",
+                                                 model().string(),
+                                                 image.string(),
+                                                 "--out",
+                                                 (dir / "bad.png" / "o.png").string()});
+    EXPECT_EQ(badOut.exitCode, 1);
+    EXPECT_NE(badOut.err.find("could not write"), std::string::npos) << badOut.err;
+    EXPECT_NE(badOut.err.find("o.png"), std::string::npos) << badOut.err;
+    const test::CliResult badFormat = test::runCli(
+        {"explain", model().string(), image.string(), "--out", (dir / "o.xyz").string()});
+    EXPECT_EQ(badFormat.exitCode, 1);
+    EXPECT_NE(badFormat.err.find("not an image format"), std::string::npos) << badFormat.err;
     const test::CliResult badModel = test::runCli(
         {"explain", (dir / "bad.png").string(), image.string(), "--out", (dir / "o.png").string()});
     EXPECT_EQ(badModel.exitCode, 1);
