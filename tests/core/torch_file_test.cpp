@@ -126,6 +126,15 @@ TEST(TorchFile, OtherDtypesConvertOrAreRefused) {
     }
 }
 
+std::size_t entriesUnder(const fs::path &folder) {
+    std::size_t count = 0;
+    for (auto it = fs::recursive_directory_iterator(folder);
+         it != fs::recursive_directory_iterator();
+         ++it)
+        ++count;
+    return count;
+}
+
 // Zip entries named "archive/../../escape.txt" or "../escape/data.pkl": the
 // file is refused, and nothing appears outside (or inside) its folder.
 TEST(TorchFile, ZipEntriesThatLeaveTheArchiveAreRefused) {
@@ -140,11 +149,7 @@ TEST(TorchFile, ZipEntriesThatLeaveTheArchiveAreRefused) {
         ASSERT_TRUE(test::makeTorchReference(dir, "densenet121", 4, format, ref, error)) << error;
         const fs::path weights = nested / "weights.pt";
         fs::rename(ref.weights, weights);
-        std::size_t before = 0;
-        for (auto it = fs::recursive_directory_iterator(dir.path());
-             it != fs::recursive_directory_iterator();
-             ++it)
-            ++before;
+        const std::size_t before = entriesUnder(dir.path());
         try {
             readTorchFile(weights);
             ADD_FAILURE() << "expected ModelError";
@@ -153,12 +158,7 @@ TEST(TorchFile, ZipEntriesThatLeaveTheArchiveAreRefused) {
             EXPECT_NE(message.find("weights.pt"), std::string::npos) << message;
             EXPECT_NE(message.find("escape"), std::string::npos) << message;
         }
-        std::size_t after = 0;
-        for (auto it = fs::recursive_directory_iterator(dir.path());
-             it != fs::recursive_directory_iterator();
-             ++it)
-            ++after;
-        EXPECT_EQ(after, before);
+        EXPECT_EQ(entriesUnder(dir.path()), before);
         EXPECT_FALSE(fs::exists(dir / "escape.txt"));
         EXPECT_FALSE(fs::exists(dir / "escape"));
     }
