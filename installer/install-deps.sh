@@ -9,7 +9,7 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev libqcustomplot-dev
-    libtorch-dev libopencv-dev libdcmtk-dev
+    libtorch-dev libdnnl-dev libopencv-dev libdcmtk-dev
     nlohmann-json3-dev libcli11-dev libcsv-dev libssl-dev libcurl4-openssl-dev
     libgtest-dev libgmock-dev zlib1g-dev libqt6svg6
     clang-format

@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
+#include <vector>
 
 #include <opencv2/imgproc.hpp>
 
@@ -195,14 +196,24 @@ cv::Mat applyLesion(Anatomy &a, cv::Mat layer, double blurSigma, double maskThre
     return mask;
 }
 
-cv::Mat drawBacteria(Anatomy &a, const Frame &f, Random &rng) {
+// Which lungs a lesion class involves. Drawn the same way for every lesion
+// class, so laterality says nothing about the class: a classifier has to
+// tell the classes apart by the lesions themselves, and its evidence then
+// lies where the masks are. (With "COVID-19 bilateral, bacteria one-sided",
+// the decisive cue is "is the other lung clear?", which no lesion mask can
+// contain, and a pointing game would measure the phantom, not the model.)
+std::vector<int> involvedLungs(Random &rng) {
+    if (rng.chance(0.5))
+        return {0, 1};
+    return {rng.integer(0, 1)};
+}
+
+cv::Mat drawConsolidation(const Anatomy &a, const Frame &f, Random &rng, int s, double density) {
     const int n = static_cast<int>(f.size);
     cv::Mat layer = cv::Mat::zeros(n, n, CV_32F);
-    const int s = rng.integer(0, 1);
     const bool lower = rng.chance(0.6);
     const double y = a.lungY + (lower ? 1 : -1) * a.lungAy * rng.uniform(0.3, 0.45);
     const double x = a.lungX[s] + rng.uniform(-0.3, 0.3) * a.lungAx[s];
-    const double density = rng.uniform(0.32, 0.45);
     fillEllipse(layer,
                 f,
                 x,
@@ -228,6 +239,15 @@ cv::Mat drawBacteria(Anatomy &a, const Frame &f, Random &rng) {
     }
     layer -= bronchi;
     cv::max(layer, 0.0, layer);
+    return layer;
+}
+
+cv::Mat drawBacteria(Anatomy &a, const Frame &f, Random &rng) {
+    const int n = static_cast<int>(f.size);
+    cv::Mat layer = cv::Mat::zeros(n, n, CV_32F);
+    const double density = rng.uniform(0.32, 0.45);
+    for (int s : involvedLungs(rng))
+        layer += drawConsolidation(a, f, rng, s, density);
     return applyLesion(a, layer, 0.006 * f.size, density * 0.4);
 }
 
@@ -236,7 +256,7 @@ cv::Mat drawVirus(Anatomy &a, const Frame &f, Random &rng) {
     cv::Mat layer = cv::Mat::zeros(n, n, CV_32F);
     cv::Mat region = cv::Mat::zeros(n, n, CV_8U);
     const double strength = rng.uniform(0.16, 0.22);
-    for (int s = 0; s < 2; ++s) {
+    for (int s : involvedLungs(rng)) {
         const double side = s == 0 ? -1 : 1;
         const double cx = 0.5 + side * rng.uniform(0.11, 0.14);
         const double cy = a.lungY + rng.uniform(-0.03, 0.05);
@@ -267,7 +287,7 @@ cv::Mat drawCovid(Anatomy &a, const Frame &f, Random &rng) {
     const int n = static_cast<int>(f.size);
     cv::Mat layer = cv::Mat::zeros(n, n, CV_32F);
     const double strength = rng.uniform(0.22, 0.3);
-    for (int s = 0; s < 2; ++s) {
+    for (int s : involvedLungs(rng)) {
         const double side = s == 0 ? -1 : 1;
         // Peripheral (outer third) and lower zone of each lung.
         const double cx = a.lungX[s] + side * a.lungAx[s] * rng.uniform(0.45, 0.65);
@@ -402,9 +422,10 @@ std::size_t writePhantomDataset(const fs::path &out,
            << options.testPerClass << " images per class.\n"
            << "- `masks/`: the ground-truth lesion mask of each image (same relative path; white = "
            << "lesion, empty for NORMAL).\n\n"
-           << "Patterns: NORMAL clear lungs; BACTERIA dense lobar consolidation in one zone; "
-           << "VIRUS bilateral perihilar interstitial (reticular) pattern; COVID19 bilateral "
-           << "peripheral lower-zone ground-glass opacity.\n";
+           << "Patterns: NORMAL clear lungs; BACTERIA dense lobar consolidation; VIRUS "
+           << "perihilar interstitial (reticular) pattern; COVID19 peripheral lower-zone "
+           << "ground-glass opacity. Each lesion class involves one lung or both with the "
+           << "same odds, so only the lesion itself tells the class.\n";
     if (!readme)
         throw DatasetFormatError(out / "README.md", "could not write the file");
     return done;

@@ -15,9 +15,11 @@ namespace cxr {
 // (body, lungs, ribs, clavicles, spine, heart, diaphragm) with the pattern
 // each class shows on film, and a ground-truth lesion mask:
 //   NORMAL    clear lungs (empty mask)
-//   BACTERIA  dense lobar consolidation in one lung zone
-//   VIRUS     bilateral perihilar interstitial (reticular) pattern
-//   COVID19   bilateral peripheral lower-zone ground-glass opacity
+//   BACTERIA  dense lobar consolidation with air bronchograms
+//   VIRUS     perihilar interstitial (reticular) pattern
+//   COVID19   peripheral lower-zone ground-glass opacity
+// Every lesion class involves one lung or both with the same odds, so the
+// class shows only in the lesion's own look and place, inside its mask.
 // Anatomy, lesion size and position, contrast and noise vary with the seed,
 // so a classifier has to look at the lungs. Not real patients: never for
 // judging a model's clinical value.

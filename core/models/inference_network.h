@@ -18,8 +18,9 @@ namespace cxr {
 //    blocked layout and the activations stay in that layout from the first
 //    convolution to the last, so no layer pays to reorder its weights or its
 //    input on every call (which at::conv2d on plain tensors does).
-// DenseNet121 concatenates feature maps, which oneDNN tensors cannot do in
-// LibTorch 1.13, so it gets the folding only.
+// DenseNet121 concatenates feature maps, which LibTorch 1.13 cannot do on
+// oneDNN tensors, so it runs on oneDNN's own API instead (see
+// densenet_inference.h) with its blocks concatenated in place.
 //
 // The snapshot does not follow later changes to the network: rebuild it
 // after training or loading weights. Not thread-safe, like the network.
