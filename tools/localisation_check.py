@@ -5,11 +5,13 @@
 For a ResNet50 checkpoint written by `cxr train` and a phantom dataset, per
 lesion class of the test split:
   1. the Grad-CAM pointing game computed independently (torchvision's
-     resnet50, the checkpoint's preprocessing, bilinear upsampling), so a
-     disagreement with CXR Studio's number would point at our code;
-  2. the best pointing game any map of this resolution could reach: a
-     bilinearly upsampled h x w map peaks at a cell centre, so an image
-     counts only if its mask covers one of the h x w centres;
+     resnet50, the checkpoint's preprocessing), so a disagreement with
+     CXR Studio's number would point at our code. The map's peak cell is
+     placed at its receptive-field centre, input pixel 32 * k for ResNet50
+     (CXR Studio's FeatureGrid), and mapped through the resize;
+  2. the best pointing game any map of this resolution could reach: the
+     heatmap peaks at a cell centre, so an image counts only if its mask
+     covers one of the h x w centres;
   3. occlusion sensitivity: a 32 px patch flattened to its mean, slid in
      16 px steps; where the class probability drops most is where the
      model's evidence is, whatever Grad-CAM says. Counts how often that
@@ -48,6 +50,15 @@ def to_input(gray, preprocessing):
     return (x.repeat(1, 3, 1, 1) - mean) / std
 
 
+STRIDE, OFFSET = 32, 0  # ResNet50's layer4 grid on its input (FeatureGrid)
+
+
+def cell_centre(k, size, length):
+    """Pixel of the original axis (length) under cell k of an input of size."""
+    u = OFFSET + STRIDE * k
+    return min(length - 1, max(0, int(round((u + 0.5) * length / size - 0.5))))
+
+
 def grad_cam_peak(model, x, target, shape):
     body = torch.nn.Sequential(*list(model.children())[:-2])
     with torch.no_grad():
@@ -56,14 +67,15 @@ def grad_cam_peak(model, x, target, shape):
     logit = model.fc(features.mean((2, 3)))[0, target]
     (grad,) = torch.autograd.grad(logit, features)
     cam = F.relu((grad[0].mean((1, 2))[:, None, None] * features[0]).sum(0))
-    up = F.interpolate(cam[None, None], size=shape, mode="bilinear", align_corners=False)[0, 0]
-    return np.unravel_index(int(up.argmax()), shape)
+    i, j = np.unravel_index(int(cam.argmax()), tuple(cam.shape))
+    size = x.shape[-1]
+    return cell_centre(i, size, shape[0]), cell_centre(j, size, shape[1])
 
 
-def reachable(mask, cells):
+def reachable(mask, cells, size):
     """True when the mask covers a cell centre of a cells x cells map."""
     n_rows, n_cols = mask.shape
-    return any(mask[int((i + 0.5) * n_rows / cells), int((j + 0.5) * n_cols / cells)]
+    return any(mask[cell_centre(i, size, n_rows), cell_centre(j, size, n_cols)]
                for i in range(cells) for j in range(cells))
 
 
@@ -109,7 +121,7 @@ def main():
             x = to_input(gray, preprocessing)
             y, xx = grad_cam_peak(model, x, target, gray.shape)
             cam_hits.append(bool(mask[y, xx]))
-            reachable_hits.append(reachable(mask, cells))
+            reachable_hits.append(reachable(mask, cells, preprocessing["image_size"]))
             if i < args.occlusion_images:
                 (oy, ox), patch = occlusion_peak(model, gray, target, preprocessing)
                 occlusion_hits.append(bool(mask[oy:oy + patch, ox:ox + patch].any()))

@@ -11,7 +11,7 @@
 
 #include "data/image_decode.h"
 #include "explain/grad_cam.h"
-#include "explain/overlay.h"
+#include "explain/heatmap_geometry.h"
 #include "models/checkpoint.h"
 #include "models/inference_network.h"
 
@@ -23,6 +23,7 @@ struct Classifier::Impl {
     std::vector<std::string> classes;
     Preprocessing preprocessing;
     std::string arch;
+    FeatureGrid grid;
     std::mutex mutex; // serialises forward passes
 };
 
@@ -40,6 +41,7 @@ Classifier Classifier::load(const std::filesystem::path &file) {
     impl->classes = checkpoint.classes;
     impl->preprocessing = checkpoint.preprocessing;
     impl->arch = architectureName(checkpoint.arch);
+    impl->grid = featureGrid(checkpoint.arch);
     return Classifier(std::move(impl));
 }
 
@@ -81,23 +83,26 @@ Explanation Classifier::explain(const cv::Mat &gray,
     std::lock_guard lock(m_impl->mutex);
     const CamResult cam =
         classActivationMap(*m_impl->network, input, targetClass, method, m_impl->fast.get());
-    cv::Mat map = cam.map;
+    const int inputSize = m_impl->preprocessing.imageSize;
+    cv::Mat heatmap = heatmapOnImage(cam.map, m_impl->grid, inputSize, gray.size());
     if (smooth) {
-        // Explain the mirrored image too and mirror its map back.
+        // Explain the mirrored image too and mirror its heatmap back. This
+        // is done on the image, not on the map: a cell grid that is not
+        // centred on the input (ResNet50's) is not its own mirror image.
         const CamResult mirrored = classActivationMap(
             *m_impl->network, input.flip({3}), cam.targetClass, method, m_impl->fast.get());
         cv::Mat back;
-        cv::flip(mirrored.map, back, 1);
-        map = (map + back) * 0.5;
+        cv::flip(heatmapOnImage(mirrored.map, m_impl->grid, inputSize, gray.size()), back, 1);
+        heatmap = (heatmap + back) * 0.5;
         double peak = 0;
-        cv::minMaxLoc(map, nullptr, &peak);
+        cv::minMaxLoc(heatmap, nullptr, &peak);
         if (peak > 0)
-            map /= peak;
+            heatmap /= peak;
     }
     Explanation explanation;
     explanation.prediction = fromLogits(cam.logits);
     explanation.targetClass = cam.targetClass;
-    explanation.heatmap = resizeHeatmap(map, gray.size());
+    explanation.heatmap = heatmap;
     return explanation;
 }
 

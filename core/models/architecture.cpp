@@ -15,4 +15,8 @@ std::optional<Architecture> parseArchitecture(const std::string &name) {
     return std::nullopt;
 }
 
+FeatureGrid featureGrid(Architecture arch) {
+    return arch == Architecture::ResNet50 ? FeatureGrid{32, 0} : FeatureGrid{32, 14};
+}
+
 } // namespace cxr

@@ -1,0 +1,19 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <opencv2/core/mat.hpp>
+
+#include "models/architecture.h"
+
+namespace cxr {
+
+// A class activation map (CV_32FC1 at feature-map resolution, [0, 1]) as a
+// heatmap over the original image of `imageSize`, which the network saw
+// resized to inputSize x inputSize. Each image pixel takes the bilinear
+// value of the map where that pixel falls on `grid`, so every cell's value
+// lands on the centre of its receptive field; beyond the outermost cell
+// centres the map is held constant. The result is in [0, 1].
+cv::Mat
+heatmapOnImage(const cv::Mat &map, const FeatureGrid &grid, int inputSize, cv::Size imageSize);
+
+} // namespace cxr
