@@ -79,7 +79,7 @@ nlohmann::json pipeline(const BenchArgs &a) {
 nlohmann::json trainStep(const BenchArgs &a, Architecture arch) {
     torch::manual_seed(0);
     Network network = makeNetwork(arch, 4);
-    if (!std::getenv("CXR_NCHW"))
+    if (!std::getenv("CXR_NCHW"))  // the A/B switch of docs/benchmarks.md
         useChannelsLast(*network); // what the trainer does
     network->train();
     torch::optim::Adam optimiser(network->parameters(), torch::optim::AdamOptions(1e-3));
@@ -103,16 +103,9 @@ nlohmann::json inference(const BenchArgs &a, Architecture arch, bool gradcam) {
     torch::manual_seed(0);
     Network network = makeNetwork(arch, 4);
     network->eval();
-    auto x = torch::randn({1, 3, a.imageSize, a.imageSize});
-    if (std::getenv("CXR_CHANNELS_LAST")) {
-        torch::NoGradGuard noGrad;
-        for (auto &p : network->parameters())
-            if (p.dim() == 4)
-                p.set_data(p.contiguous(at::MemoryFormat::ChannelsLast));
-        x = x.contiguous(at::MemoryFormat::ChannelsLast);
-    }
-    // What Classifier does: a folded (and, for ResNet50, oneDNN-packed)
-    // snapshot for the backbone; CXR_PLAIN_NETWORK measures without it.
+    const auto x = torch::randn({1, 3, a.imageSize, a.imageSize});
+    // What Classifier does: an InferenceNetwork snapshot for the backbone
+    // (folded, in oneDNN's layout); CXR_PLAIN_NETWORK measures without it.
     const bool plain = std::getenv("CXR_PLAIN_NETWORK") != nullptr;
     const auto fast = InferenceNetwork::build(network);
     auto run = [&] {
