@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "explain/heatmap_geometry.h"
 
+#include <utility>
+
 #include <opencv2/imgproc.hpp>
 
 namespace cxr {

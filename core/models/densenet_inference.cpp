@@ -46,6 +46,12 @@ Norm readNorm(const NetworkTensors &w, const std::string &name) {
             static_cast<float>(w.eps(name))};
 }
 
+// The padding after the last window that makes oneDNN's output size equal
+// PyTorch's floor((in + 2 * padLeft - kernel) / stride) + 1.
+int64_t padRight(int64_t in, int64_t out, int64_t kernel, int64_t stride, int64_t padLeft) {
+    return (out - 1) * stride + kernel - in - padLeft;
+}
+
 memory::dims dimsOf(const at::Tensor &t) { return {t.sizes().begin(), t.sizes().end()}; }
 
 float *floats(const at::Tensor &t) { return t.data_ptr<float>(); }
@@ -79,6 +85,9 @@ class PlanBuilder {
     }
     // `channels` channels of `buffer` from `offset` on, without a copy.
     memory slice(const memory &buffer, int64_t offset, int64_t channels) const {
+        const int64_t block = m_tag == memory::format_tag::nChw16c ? 16 : 8;
+        if (offset % block != 0 || channels % block != 0)
+            throw std::logic_error("inference network: a channel slice must be whole blocks");
         const memory::dims d = buffer.get_desc().dims();
         float *base = static_cast<float *>(buffer.get_data_handle());
         return memory({{1, channels, d[2], d[3]}, memory::data_type::f32, m_tag},
@@ -98,8 +107,8 @@ class PlanBuilder {
         const memory::dims stride = {c.stride[0], c.stride[1]};
         const memory::dims padL = {c.padding[0], c.padding[1]};
         const memory::dims in = src.get_desc().dims(), out = dst.get_desc().dims();
-        const memory::dims padR = {(out[2] - 1) * stride[0] + c.weight.size(2) - in[2] - padL[0],
-                                   (out[3] - 1) * stride[1] + c.weight.size(3) - in[3] - padL[1]};
+        const memory::dims padR = {padRight(in[2], out[2], c.weight.size(2), stride[0], padL[0]),
+                                   padRight(in[3], out[3], c.weight.size(3), stride[1], padL[1])};
         const memory::desc anyWeights(
             dimsOf(c.weight), memory::data_type::f32, memory::format_tag::any);
         const memory::desc biasDesc =
@@ -169,8 +178,8 @@ class PlanBuilder {
              {stride, stride},
              {kernel, kernel},
              {padding, padding},
-             {(out[2] - 1) * stride + kernel - in[2] - padding,
-              (out[3] - 1) * stride + kernel - in[3] - padding}},
+             {padRight(in[2], out[2], kernel, stride, padding),
+              padRight(in[3], out[3], kernel, stride, padding)}},
             m_engine);
         m_plan.steps.push_back(
             {dnnl::pooling_forward(pd), {{DNNL_ARG_SRC, src}, {DNNL_ARG_DST, dst}}});

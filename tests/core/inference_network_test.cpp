@@ -34,7 +34,7 @@ TEST_P(InferenceParity, MatchesTheNetworkInEvalMode) {
     randomiseBatchNorms(*network);
     network->eval();
     const auto fast = InferenceNetwork::build(network);
-    for (const int size : {64, 96})
+    for (const int size : {64, 100}) // 100: odd maps (25 -> 12) on the way down
         for (const int batch : {1, 3}) {
             SCOPED_TRACE("size " + std::to_string(size) + ", batch " + std::to_string(batch));
             const at::Tensor x = torch::randn({batch, 3, size, size});
