@@ -80,17 +80,22 @@ Explanation Classifier::explain(const cv::Mat &gray,
                                 CamMethod method,
                                 bool smooth) const {
     const torch::Tensor input = inputTensor(gray, m_impl->preprocessing);
-    std::lock_guard lock(m_impl->mutex);
-    const CamResult cam =
-        classActivationMap(*m_impl->network, input, targetClass, method, m_impl->fast.get());
+    CamResult cam, mirrored;
+    {
+        // Only the network passes need the lock; laying the maps over the
+        // image does not.
+        std::lock_guard lock(m_impl->mutex);
+        cam = classActivationMap(*m_impl->network, input, targetClass, method, m_impl->fast.get());
+        if (smooth)
+            mirrored = classActivationMap(
+                *m_impl->network, input.flip({3}), cam.targetClass, method, m_impl->fast.get());
+    }
     const int inputSize = m_impl->preprocessing.imageSize;
     cv::Mat heatmap = heatmapOnImage(cam.map, m_impl->grid, inputSize, gray.size());
     if (smooth) {
-        // Explain the mirrored image too and mirror its heatmap back. This
-        // is done on the image, not on the map: a cell grid that is not
-        // centred on the input (ResNet50's) is not its own mirror image.
-        const CamResult mirrored = classActivationMap(
-            *m_impl->network, input.flip({3}), cam.targetClass, method, m_impl->fast.get());
+        // Mirror the flipped image's heatmap back. This is done on the
+        // image, not on the map: a cell grid that is not centred on the
+        // input (ResNet50's) is not its own mirror image.
         cv::Mat back;
         cv::flip(heatmapOnImage(mirrored.map, m_impl->grid, inputSize, gray.size()), back, 1);
         heatmap = (heatmap + back) * 0.5;

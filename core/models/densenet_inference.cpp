@@ -199,9 +199,13 @@ class PlanBuilder {
     Plan m_plan;
 };
 
-// Output size of a convolution or pooling window along one axis.
-int64_t windowOutput(int64_t in, int64_t kernel, int64_t stride, int64_t padding) {
-    return (in + 2 * padding - kernel) / stride + 1;
+// Shrinks h x w to the output of a square window (convolution or pooling),
+// PyTorch's floor((in + 2 * padding - kernel) / stride) + 1 per axis.
+void shrink(int64_t &h, int64_t &w, int64_t kernel, int64_t stride, int64_t padding) {
+    h = (h + 2 * padding - kernel) / stride + 1;
+    w = (w + 2 * padding - kernel) / stride + 1;
+    if (h < 1 || w < 1)
+        throw std::invalid_argument("inference network: the input image is too small");
 }
 
 class DenseNet121Inference final : public InferenceNetwork {
@@ -273,14 +277,10 @@ class DenseNet121Inference final : public InferenceNetwork {
         PlanBuilder b(m_engine, m_stream);
         Plan &plan = b.plan();
         plan.input = b.plain(3, h, w);
-        h = windowOutput(h, 7, 2, 3);
-        w = windowOutput(w, 7, 2, 3);
+        shrink(h, w, 7, 2, 3);
         const memory stem = b.blocked(m_stem.weight.size(0), h, w);
         b.convolution(m_stem, plan.input, stem, true);
-        h = windowOutput(h, 3, 2, 1);
-        w = windowOutput(w, 3, 2, 1);
-        if (h < 1 || w < 1)
-            throw std::invalid_argument("inference network: the input image is too small");
+        shrink(h, w, 3, 2, 1);
 
         int64_t channels = m_stem.weight.size(0);
         memory buffer, transitionOut;
@@ -314,10 +314,7 @@ class DenseNet121Inference final : public InferenceNetwork {
                 channels = block.transitionConv.weight.size(0);
                 transitionOut = b.blocked(channels, h, w);
                 b.convolution(block.transitionConv, normalised, transitionOut, false);
-                h = windowOutput(h, 2, 2, 0);
-                w = windowOutput(w, 2, 2, 0);
-                if (h < 1 || w < 1)
-                    throw std::invalid_argument("inference network: the input image is too small");
+                shrink(h, w, 2, 2, 0);
             }
         }
         const memory final = b.blocked(channels, h, w);

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include <gtest/gtest.h>
+#include <opencv2/core.hpp>
 #include <torch/types.h>
 
 #include "errors.h"
@@ -13,11 +14,11 @@
 namespace cxr {
 namespace {
 
-std::filesystem::path writeModel(const test::TempDir &dir) {
+std::filesystem::path writeModel(const test::TempDir &dir, int imageSize = 64) {
     torch::manual_seed(11);
     Network network = makeNetwork(Architecture::ResNet50, 3);
     Preprocessing p;
-    p.imageSize = 64;
+    p.imageSize = imageSize;
     saveCheckpoint(dir / "m.pt", makeCheckpoint(*network, {"A", "B", "C"}, p));
     return dir / "m.pt";
 }
@@ -40,6 +41,32 @@ TEST(Classifier, PredictsProbabilitiesWithTheStoredPreprocessing) {
     // the same image again gives exactly the same answer.
     const Prediction again = classifier.predictFile(dir / "x.png");
     EXPECT_EQ(again.probabilities, p.probabilities);
+}
+
+// Smoothing averages the heatmaps of the image and of its mirror image, so
+// for a left-right symmetric X-ray the smoothed heatmap is symmetric too:
+// this holds only if each heatmap is mirrored on the image, where the cells
+// really are, and not as a map (ResNet50's cell grid is not centred).
+TEST(Classifier, SmoothedHeatmapOfASymmetricImageIsSymmetric) {
+    test::TempDir dir;
+    // 160 px: a 5 x 5 map. (With 2 x 2 the average of a ramp and its mirror
+    // is flat, which would hide a wrongly mirrored map.)
+    const Classifier classifier = Classifier::load(writeModel(dir, 160));
+    cv::Mat half(90, 60, CV_32FC1);
+    cv::randu(half, 0.0, 1.0);
+    cv::Mat mirrored, image;
+    cv::flip(half, mirrored, 1);
+    cv::hconcat(half, mirrored, image); // 120 x 90, symmetric about its centre
+    const Explanation e = classifier.explain(image, std::nullopt, CamMethod::GradCam, true);
+    ASSERT_EQ(e.heatmap.size(), image.size());
+    double low = 0, high = 0;
+    cv::minMaxLoc(e.heatmap, &low, &high);
+    ASSERT_GT(high, 0.0) << "an all-zero heatmap would make the check vacuous";
+    EXPECT_GE(low, 0.0);
+    EXPECT_LE(high, 1.0 + 1e-6);
+    cv::Mat flipped;
+    cv::flip(e.heatmap, flipped, 1);
+    EXPECT_LT(cv::norm(e.heatmap, flipped, cv::NORM_INF), 0.02);
 }
 
 TEST(Classifier, SafeFromSeveralThreads) {
