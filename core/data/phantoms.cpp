@@ -196,43 +196,58 @@ cv::Mat applyLesion(Anatomy &a, cv::Mat layer, double blurSigma, double maskThre
     return mask;
 }
 
-// Which lungs a lesion class involves. Drawn the same way for every lesion
-// class, so laterality says nothing about the class: a classifier has to
-// tell the classes apart by the lesions themselves, and its evidence then
-// lies where the masks are. (With "COVID-19 bilateral, bacteria one-sided",
-// the decisive cue is "is the other lung clear?", which no lesion mask can
-// contain, and a pointing game would measure the phantom, not the model.)
-std::vector<int> involvedLungs(Random &rng) {
+// Where a lesion sits: which lungs it involves, and where in each. Drawn
+// the same way for every lesion class, so neither laterality nor zone says
+// anything about the class: a classifier has to tell the classes apart by
+// the lesion's own pattern, and its evidence then lies where the masks are.
+// (With classes in their textbook zones, "is the periphery clear?" tells
+// VIRUS from COVID19, that cue lies outside every mask, and a pointing game
+// would measure the phantom, not the model.)
+struct Site {
+    int lung;    // 0: the image's left lung, 1: its right
+    double x, y; // centre, frame units
+};
+
+std::vector<Site> drawSites(const Anatomy &a, Random &rng) {
+    std::vector<int> lungs{0, 1};
     if (rng.chance(0.5))
-        return {0, 1};
-    return {rng.integer(0, 1)};
+        lungs = {rng.integer(0, 1)};
+    std::vector<Site> sites;
+    for (int s : lungs) {
+        // Anywhere from the apex to just above the dome, medial to lateral,
+        // kept far enough inside that most of the lesion lies in the lung.
+        const double x = a.lungX[s] + rng.uniform(-0.45, 0.45) * a.lungAx[s];
+        const double y = a.lungY + rng.uniform(-0.6, 0.45) * a.lungAy;
+        sites.push_back({s, x, y});
+    }
+    return sites;
 }
 
-cv::Mat drawConsolidation(const Anatomy &a, const Frame &f, Random &rng, int s, double density) {
+cv::Mat
+drawConsolidation(const Anatomy &a, const Frame &f, Random &rng, const Site &site, double density) {
     const int n = static_cast<int>(f.size);
     cv::Mat layer = cv::Mat::zeros(n, n, CV_32F);
-    const bool lower = rng.chance(0.6);
-    const double y = a.lungY + (lower ? 1 : -1) * a.lungAy * rng.uniform(0.3, 0.45);
-    const double x = a.lungX[s] + rng.uniform(-0.3, 0.3) * a.lungAx[s];
     fillEllipse(layer,
                 f,
-                x,
-                y,
-                a.lungAx[s] * rng.uniform(0.55, 0.8),
+                site.x,
+                site.y,
+                a.lungAx[site.lung] * rng.uniform(0.55, 0.8),
                 a.lungAy * rng.uniform(0.3, 0.45),
                 density,
                 rng.uniform(-20, 20));
     // Lobar consolidation is sharply bounded by a fissure on one side.
-    const cv::Point fissure = f.point(x, y + (lower ? -1 : 1) * a.lungAy * 0.3);
+    const bool fissureAbove = rng.chance(0.5);
+    const cv::Point fissure = f.point(site.x, site.y + (fissureAbove ? -1 : 1) * a.lungAy * 0.3);
     cv::rectangle(layer,
-                  cv::Point(0, lower ? 0 : fissure.y),
-                  cv::Point(n, lower ? fissure.y : n),
+                  cv::Point(0, fissureAbove ? 0 : fissure.y),
+                  cv::Point(n, fissureAbove ? fissure.y : n),
                   cv::Scalar(0),
                   cv::FILLED);
     // Air bronchograms: dark branching lines inside the dense area.
     cv::Mat bronchi = cv::Mat::zeros(n, n, CV_32F);
     for (int k = 0; k < 4; ++k) {
-        const cv::Point start = f.point(x + rng.uniform(-0.03, 0.03), y + rng.uniform(-0.03, 0.03));
+        const cv::Point start =
+            f.point(site.x + rng.uniform(-0.03, 0.03), site.y + rng.uniform(-0.03, 0.03));
         const cv::Point end =
             start + cv::Point(rng.integer(-n / 12, n / 12), rng.integer(-n / 12, n / 12));
         cv::line(bronchi, start, end, cv::Scalar(density * 0.5), 1, cv::LINE_AA);
@@ -246,8 +261,8 @@ cv::Mat drawBacteria(Anatomy &a, const Frame &f, Random &rng) {
     const int n = static_cast<int>(f.size);
     cv::Mat layer = cv::Mat::zeros(n, n, CV_32F);
     const double density = rng.uniform(0.32, 0.45);
-    for (int s : involvedLungs(rng))
-        layer += drawConsolidation(a, f, rng, s, density);
+    for (const Site &site : drawSites(a, rng))
+        layer += drawConsolidation(a, f, rng, site, density);
     return applyLesion(a, layer, 0.006 * f.size, density * 0.4);
 }
 
@@ -256,15 +271,13 @@ cv::Mat drawVirus(Anatomy &a, const Frame &f, Random &rng) {
     cv::Mat layer = cv::Mat::zeros(n, n, CV_32F);
     cv::Mat region = cv::Mat::zeros(n, n, CV_8U);
     const double strength = rng.uniform(0.16, 0.22);
-    for (int s : involvedLungs(rng)) {
-        const double side = s == 0 ? -1 : 1;
-        const double cx = 0.5 + side * rng.uniform(0.11, 0.14);
-        const double cy = a.lungY + rng.uniform(-0.03, 0.05);
-        const double ax = rng.uniform(0.08, 0.1), ay = rng.uniform(0.12, 0.16);
+    for (const Site &site : drawSites(a, rng)) {
+        const double cx = site.x, cy = site.y;
+        const double ax = rng.uniform(0.06, 0.085), ay = rng.uniform(0.08, 0.12);
         cv::ellipse(
             region, f.point(cx, cy), f.axes(ax, ay), 0, 0, 360, cv::Scalar(255), cv::FILLED);
         // Reticular pattern: a net of short thin lines and small nodules.
-        for (int k = 0; k < 70; ++k) {
+        for (int k = 0; k < 60; ++k) {
             const double px = cx + rng.uniform(-ax, ax), py = cy + rng.uniform(-ay, ay);
             if (std::pow((px - cx) / ax, 2) + std::pow((py - cy) / ay, 2) > 1)
                 continue;
@@ -287,20 +300,15 @@ cv::Mat drawCovid(Anatomy &a, const Frame &f, Random &rng) {
     const int n = static_cast<int>(f.size);
     cv::Mat layer = cv::Mat::zeros(n, n, CV_32F);
     const double strength = rng.uniform(0.22, 0.3);
-    for (int s : involvedLungs(rng)) {
-        const double side = s == 0 ? -1 : 1;
-        // Peripheral (outer third) and lower zone of each lung.
-        const double cx = a.lungX[s] + side * a.lungAx[s] * rng.uniform(0.45, 0.65);
-        const double cy = a.lungY + a.lungAy * rng.uniform(0.25, 0.45);
+    for (const Site &site : drawSites(a, rng))
         for (int k = 0; k < 5; ++k)
             fillEllipse(layer,
                         f,
-                        cx + rng.uniform(-0.03, 0.03),
-                        cy + rng.uniform(-0.05, 0.05),
+                        site.x + rng.uniform(-0.03, 0.03),
+                        site.y + rng.uniform(-0.05, 0.05),
                         rng.uniform(0.035, 0.06),
                         rng.uniform(0.04, 0.07),
                         strength * 0.7);
-    }
     cv::min(layer, strength, layer);
     // Ground glass: hazy, soft-edged; vessels stay visible through it.
     return applyLesion(a, layer, 0.02 * f.size, strength * 0.35);
@@ -423,9 +431,9 @@ std::size_t writePhantomDataset(const fs::path &out,
            << "- `masks/`: the ground-truth lesion mask of each image (same relative path; white = "
            << "lesion, empty for NORMAL).\n\n"
            << "Patterns: NORMAL clear lungs; BACTERIA dense lobar consolidation; VIRUS "
-           << "perihilar interstitial (reticular) pattern; COVID19 peripheral lower-zone "
-           << "ground-glass opacity. Each lesion class involves one lung or both with the "
-           << "same odds, so only the lesion itself tells the class.\n";
+           << "interstitial (reticular) pattern; COVID19 patchy ground-glass opacity. Every "
+           << "lesion class involves one lung or both, anywhere in it, with the same odds, so "
+           << "only the lesion's own pattern tells the class.\n";
     if (!readme)
         throw DatasetFormatError(out / "README.md", "could not write the file");
     return done;

@@ -16,10 +16,12 @@ namespace cxr {
 // each class shows on film, and a ground-truth lesion mask:
 //   NORMAL    clear lungs (empty mask)
 //   BACTERIA  dense lobar consolidation with air bronchograms
-//   VIRUS     perihilar interstitial (reticular) pattern
-//   COVID19   peripheral lower-zone ground-glass opacity
-// Every lesion class involves one lung or both with the same odds, so the
-// class shows only in the lesion's own look and place, inside its mask.
+//   VIRUS     interstitial (reticular) pattern
+//   COVID19   patchy ground-glass opacity
+// Every lesion class involves one lung or both, anywhere from apex to base,
+// with the same odds, so the class shows only in the lesion's own pattern,
+// inside its mask (textbook zones, such as COVID-19's peripheral lower
+// zones, would put class evidence where no mask is).
 // Anatomy, lesion size and position, contrast and noise vary with the seed,
 // so a classifier has to look at the lungs. Not real patients: never for
 // judging a model's clinical value.

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: MIT
+#include <cmath>
+#include <vector>
+
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "data/class_names.h"
 #include "data/dataset_scan.h"
@@ -52,6 +56,48 @@ TEST(Phantoms, LesionsAreDenserThanTheSameLungWithout) {
             EXPECT_GT(inside, before + 10) << lesion << " seed " << seed;
         }
     }
+}
+
+// Where a lesion lies (which lungs, how high, how far from the midline) is
+// drawn the same way for every lesion class: a zone that told the class
+// would be class evidence outside the mask, and the pointing game of
+// `cxr explain --masks` would then measure the phantom, not the model.
+TEST(Phantoms, LesionPlaceDoesNotTellTheClass) {
+    constexpr int kSize = 96, kSeeds = 80;
+    struct Place {
+        double height = 0;     // mask centroid, fraction of the image height
+        double offMidline = 0; // each involved side's centroid, fraction of the width
+        double bilateral = 0;  // share of phantoms with lesions in both lungs
+    };
+    std::vector<Place> places;
+    for (const char *lesion : {kBacteria, kVirus, kCovid19}) {
+        Place sum;
+        int sides = 0;
+        for (std::uint64_t seed = 0; seed < kSeeds; ++seed) {
+            const cv::Mat mask = renderPhantom(lesion, kSize, seed).mask;
+            const cv::Moments whole = cv::moments(mask, true);
+            ASSERT_GT(whole.m00, 0) << lesion << " seed " << seed;
+            sum.height += whole.m01 / whole.m00 / kSize;
+            int involved = 0;
+            for (int half = 0; half < 2; ++half) {
+                const int x0 = half * kSize / 2;
+                const cv::Moments m = cv::moments(mask.colRange(x0, x0 + kSize / 2), true);
+                if (m.m00 <= 10)
+                    continue;
+                ++involved;
+                ++sides;
+                sum.offMidline += std::abs(x0 + m.m10 / m.m00 - kSize / 2.0) / kSize;
+            }
+            sum.bilateral += involved == 2;
+        }
+        places.push_back({sum.height / kSeeds, sum.offMidline / sides, sum.bilateral / kSeeds});
+    }
+    for (std::size_t a = 0; a < places.size(); ++a)
+        for (std::size_t b = a + 1; b < places.size(); ++b) {
+            EXPECT_NEAR(places[a].height, places[b].height, 0.04) << a << " vs " << b;
+            EXPECT_NEAR(places[a].offMidline, places[b].offMidline, 0.03) << a << " vs " << b;
+            EXPECT_NEAR(places[a].bilateral, places[b].bilateral, 0.25) << a << " vs " << b;
+        }
 }
 
 TEST(Phantoms, RejectsBadArguments) {
