@@ -38,8 +38,8 @@ ClassifyPage::ClassifyPage(QWidget *parent)
       m_viewer(new ImageViewer(this)), m_message(new QLabel(this)), m_bars(new QCustomPlot(this)),
       m_showOverlay(new QCheckBox(tr("Show Grad-CAM overlay"), this)),
       m_invert(new QCheckBox(tr("Invert"), this)), m_opacity(new QSlider(Qt::Horizontal, this)),
-      m_colormap(new QComboBox(this)), m_method(new QComboBox(this)),
-      m_target(new QComboBox(this)) {
+      m_colormap(new QComboBox(this)), m_method(new QComboBox(this)), m_target(new QComboBox(this)),
+      m_smoothing(new QComboBox(this)) {
     setAcceptDrops(true);
     auto *browseModel = new QPushButton(tr("Model file…"), this);
     auto *openImages = new QPushButton(tr("Open images…"), this);
@@ -88,6 +88,12 @@ ClassifyPage::ClassifyPage(QWidget *parent)
     m_method->addItem(tr("Grad-CAM"), QStringLiteral("gradcam"));
     m_method->addItem(tr("Grad-CAM++"), QStringLiteral("gradcam++"));
     m_target->addItem(tr("predicted class"));
+    m_smoothing->setObjectName(QStringLiteral("smoothing"));
+    m_smoothing->addItem(tr("Off"), QStringLiteral("none"));
+    m_smoothing->addItem(tr("Mirror"), QStringLiteral("mirror"));
+    m_smoothing->addItem(tr("All flips"), QStringLiteral("flips"));
+    m_smoothing->setToolTip(tr("Average the heatmap over flipped copies of the image. "
+                               "\"All flips\" suits models trained with both flips."));
     auto *reset = new QPushButton(tr("Reset view"), this);
     connect(reset, &QPushButton::clicked, m_viewer, &ImageViewer::resetView);
     for (QCheckBox *box : {m_showOverlay, m_invert})
@@ -99,6 +105,10 @@ ClassifyPage::ClassifyPage(QWidget *parent)
             this,
             &ClassifyPage::classifyCurrent);
     connect(m_target, qOverload<int>(&QComboBox::activated), this, &ClassifyPage::classifyCurrent);
+    connect(m_smoothing,
+            qOverload<int>(&QComboBox::currentIndexChanged),
+            this,
+            &ClassifyPage::classifyCurrent);
 
     auto *controls = new QGroupBox(tr("Explanation and view"), this);
     auto *form = new QFormLayout(controls);
@@ -107,6 +117,7 @@ ClassifyPage::ClassifyPage(QWidget *parent)
     form->addRow(tr("Colormap"), m_colormap);
     form->addRow(tr("Method"), m_method);
     form->addRow(tr("Explain class"), m_target);
+    form->addRow(tr("Smoothing"), m_smoothing);
     form->addRow(m_invert, reset);
 
     auto *side = new QWidget(this);
@@ -253,25 +264,29 @@ void ClassifyPage::classifyCurrent() {
         targetIndex >= 0 ? std::optional<int>(targetIndex) : std::nullopt;
     const CamMethod method = parseCamMethod(m_method->currentData().toString().toStdString())
                                  .value_or(CamMethod::GradCam);
+    const Smoothing smoothing = parseSmoothing(m_smoothing->currentData().toString().toStdString())
+                                    .value_or(Smoothing::None);
     const QString name = item->data(Qt::UserRole).toString();
     setMessage(tr("Working on %1…").arg(QFileInfo(name).fileName()), false);
-    m_watcher.setFuture(QtConcurrent::run([file, classifier, target, method, name]() -> Result {
-        Result result;
-        result.file = name;
-        try {
-            result.gray = decodeImage(file).pixels;
-            if (classifier) {
-                const Explanation e = classifier->explain(result.gray, target, method);
-                result.heatmap = e.heatmap;
-                result.probabilities = e.prediction.probabilities;
-                result.label = e.prediction.label;
-                result.target = e.targetClass;
+    m_watcher.setFuture(
+        QtConcurrent::run([file, classifier, target, method, smoothing, name]() -> Result {
+            Result result;
+            result.file = name;
+            try {
+                result.gray = decodeImage(file).pixels;
+                if (classifier) {
+                    const Explanation e =
+                        classifier->explain(result.gray, target, method, smoothing);
+                    result.heatmap = e.heatmap;
+                    result.probabilities = e.prediction.probabilities;
+                    result.label = e.prediction.label;
+                    result.target = e.targetClass;
+                }
+            } catch (const std::exception &e) {
+                result.error = QString::fromStdString(e.what());
             }
-        } catch (const std::exception &e) {
-            result.error = QString::fromStdString(e.what());
-        }
-        return result;
-    }));
+            return result;
+        }));
 }
 
 void ClassifyPage::onResult() {

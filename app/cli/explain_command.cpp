@@ -25,7 +25,11 @@ struct ExplainArgs {
     std::string model, image, out, heatmap, className, method = "gradcam", colormap = "jet";
     std::string dataset, masks, split = "test";
     double opacity = 0.45;
-    bool json = false, smooth = false;
+    bool json = false, smooth = false, smoothFlips = false;
+
+    Smoothing smoothing() const {
+        return smoothFlips ? Smoothing::Flips : smooth ? Smoothing::Mirror : Smoothing::None;
+    }
 };
 
 int runLocalisation(const Classifier &classifier, const ExplainArgs &args, CamMethod method) {
@@ -40,6 +44,7 @@ int runLocalisation(const Classifier &classifier, const ExplainArgs &args, CamMe
         args.masks,
         *split,
         method,
+        args.smoothing(),
         [&progress](std::size_t done, std::size_t total) { progress.update(done, total); });
     progress.finish();
     for (const Rejected &r : report.skipped)
@@ -47,8 +52,10 @@ int runLocalisation(const Classifier &classifier, const ExplainArgs &args, CamMe
     if (report.overall.images == 0)
         throw Error("no image of the " + args.split +
                     " split has a non-empty lesion mask under \"" + args.masks + "\"");
-    std::cout << std::fixed << std::setprecision(3) << camMethodName(method) << " on "
-              << report.overall.images << " " << args.split << " images with lesions\n";
+    std::cout << std::fixed << std::setprecision(3) << camMethodName(method);
+    if (args.smoothing() != Smoothing::None)
+        std::cout << " (smoothing: " << smoothingName(args.smoothing()) << ")";
+    std::cout << " on " << report.overall.images << " " << args.split << " images with lesions\n";
     for (std::size_t c = 0; c < report.classes.size(); ++c)
         std::cout << "  " << std::left << std::setw(10) << report.classes[c] << std::right
                   << " images " << std::setw(4) << report.perClass[c].images << "  pointing game "
@@ -87,7 +94,7 @@ int runExplain(const ExplainArgs &args) {
             }
         }
         const DecodedImage decoded = decodeImage(args.image);
-        const Explanation e = classifier.explain(decoded.pixels, target, *method, args.smooth);
+        const Explanation e = classifier.explain(decoded.pixels, target, *method, args.smoothing());
         OverlayOptions overlay;
         overlay.colormap = *colormap;
         overlay.opacity = args.opacity;
@@ -108,6 +115,7 @@ int runExplain(const ExplainArgs &args) {
                                         {"explained_class",
                                          classes[static_cast<std::size_t>(e.targetClass)]},
                                         {"method", camMethodName(*method)},
+                                        {"smoothing", smoothingName(args.smoothing())},
                                         {"probabilities", probabilities},
                                         {"overlay", args.out}}
                              .dump(2)
@@ -143,7 +151,13 @@ void addExplainCommand(CLI::App &app, int &exitCode) {
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
     cmd->add_option("--colormap", a->colormap, "jet, inferno or gray")->capture_default_str();
-    cmd->add_flag("--smooth", a->smooth, "Average with the mirrored image's heatmap");
+    CLI::Option *mirror =
+        cmd->add_flag("--smooth", a->smooth, "Average with the mirrored image's heatmap");
+    cmd->add_flag("--smooth-flips",
+                  a->smoothFlips,
+                  "Average over the image's left-right, up-down and both flips (for models "
+                  "trained with both flips)")
+        ->excludes(mirror);
     cmd->add_flag("--json", a->json, "Print JSON");
     cmd->add_option("--dataset", a->dataset, "Score a dataset split against --masks instead");
     cmd->add_option("--masks", a->masks, "Ground-truth lesion masks (same relative paths)");

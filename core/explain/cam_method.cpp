@@ -15,4 +15,23 @@ std::optional<CamMethod> parseCamMethod(const std::string &name) {
     return std::nullopt;
 }
 
+const char *smoothingName(Smoothing smoothing) {
+    switch (smoothing) {
+    case Smoothing::Mirror:
+        return "mirror";
+    case Smoothing::Flips:
+        return "flips";
+    case Smoothing::None:
+        break;
+    }
+    return "none";
+}
+
+std::optional<Smoothing> parseSmoothing(const std::string &name) {
+    for (Smoothing s : {Smoothing::None, Smoothing::Mirror, Smoothing::Flips})
+        if (name == smoothingName(s))
+            return s;
+    return std::nullopt;
+}
+
 } // namespace cxr

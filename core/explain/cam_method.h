@@ -16,4 +16,19 @@ enum class CamMethod {
 const char *camMethodName(CamMethod method); // "gradcam", "gradcam++"
 std::optional<CamMethod> parseCamMethod(const std::string &name);
 
+// Test-time smoothing: the heatmap is averaged over flipped copies of the
+// image, each map flipped back onto the image.
+enum class Smoothing {
+    None,
+    Mirror, // the image and its left-right mirror
+    // The image, both mirrors and the half-turn. A network trained from
+    // scratch can learn to collect a lesion's evidence in cells beside it
+    // (say, one cell below); averaging over flips the model was trained with
+    // (the paper's augmentation has both) cancels an offset in any direction.
+    Flips
+};
+
+const char *smoothingName(Smoothing smoothing); // "none", "mirror", "flips"
+std::optional<Smoothing> parseSmoothing(const std::string &name);
+
 } // namespace cxr

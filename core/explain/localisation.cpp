@@ -30,6 +30,7 @@ LocalisationReport scoreLocalisation(const Classifier &classifier,
                                      const fs::path &masksDir,
                                      Split split,
                                      CamMethod method,
+                                     Smoothing smoothing,
                                      const ProgressFn &progress,
                                      const CancelToken *cancel) {
     struct Item {
@@ -77,8 +78,8 @@ LocalisationReport scoreLocalisation(const Classifier &classifier,
             cancel->throwIfCancelled();
         const Sample &s = index.samples[items[k].sample];
         try {
-            const Explanation e =
-                classifier.explain(decodeImage(s.path).pixels, items[k].modelClass, method);
+            const Explanation e = classifier.explain(
+                decodeImage(s.path).pixels, items[k].modelClass, method, smoothing);
             bool hit = false;
             double mass = 0;
             scoreHeatmap(e.heatmap, items[k].mask, hit, mass);

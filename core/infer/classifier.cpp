@@ -75,30 +75,63 @@ int Classifier::classIndex(const std::string &name) const {
     return it == c.end() ? -1 : static_cast<int>(it - c.begin());
 }
 
+namespace {
+
+// A flip as OpenCV names it (1: left-right, 0: up-down, -1: both) and the
+// tensor dimensions it reverses.
+struct Flip {
+    int cvCode;
+    std::vector<int64_t> dims;
+};
+
+std::vector<Flip> smoothingFlips(Smoothing smoothing) {
+    switch (smoothing) {
+    case Smoothing::Mirror:
+        return {{1, {3}}};
+    case Smoothing::Flips:
+        return {{1, {3}}, {0, {2}}, {-1, {2, 3}}};
+    case Smoothing::None:
+        break;
+    }
+    return {};
+}
+
+} // namespace
+
 Explanation Classifier::explain(const cv::Mat &gray,
                                 std::optional<int> targetClass,
                                 CamMethod method,
-                                bool smooth) const {
+                                Smoothing smoothing) const {
     const torch::Tensor input = inputTensor(gray, m_impl->preprocessing);
-    CamResult cam, mirrored;
+    const std::vector<Flip> flips = smoothingFlips(smoothing);
+    CamResult cam;
+    std::vector<cv::Mat> flippedMaps;
     {
         // Only the network passes need the lock; laying the maps over the
         // image does not.
         std::lock_guard lock(m_impl->mutex);
         cam = classActivationMap(*m_impl->network, input, targetClass, method, m_impl->fast.get());
-        if (smooth)
-            mirrored = classActivationMap(
-                *m_impl->network, input.flip({3}), cam.targetClass, method, m_impl->fast.get());
+        for (const Flip &flip : flips)
+            flippedMaps.push_back(classActivationMap(*m_impl->network,
+                                                     input.flip(flip.dims),
+                                                     cam.targetClass,
+                                                     method,
+                                                     m_impl->fast.get())
+                                      .map);
     }
     const int inputSize = m_impl->preprocessing.imageSize;
     cv::Mat heatmap = heatmapOnImage(cam.map, m_impl->grid, inputSize, gray.size());
-    if (smooth) {
-        // Mirror the flipped image's heatmap back. This is done on the
-        // image, not on the map: a cell grid that is not centred on the
-        // input (ResNet50's) is not its own mirror image.
-        cv::Mat back;
-        cv::flip(heatmapOnImage(mirrored.map, m_impl->grid, inputSize, gray.size()), back, 1);
-        heatmap = (heatmap + back) * 0.5;
+    if (!flips.empty()) {
+        // Flip each map back on the image, not on the cell grid: a grid
+        // that is not centred on the input (ResNet50's) is not its own
+        // mirror image.
+        for (std::size_t k = 0; k < flips.size(); ++k) {
+            cv::Mat back;
+            cv::flip(heatmapOnImage(flippedMaps[k], m_impl->grid, inputSize, gray.size()),
+                     back,
+                     flips[k].cvCode);
+            heatmap += back;
+        }
         double peak = 0;
         cv::minMaxLoc(heatmap, nullptr, &peak);
         if (peak > 0)

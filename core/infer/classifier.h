@@ -51,14 +51,14 @@ class Classifier {
     Prediction predictFile(const std::filesystem::path &image) const;
 
     // Classifies and explains: the heatmap of `targetClass` (default: the
-    // top-1 class) by `method`, upsampled to the image's size. With
-    // `smooth`, the map is the average of the image's and its horizontal
-    // mirror's (test-time smoothing). Throws std::invalid_argument for a
-    // target class out of range.
+    // top-1 class) by `method`, laid over the image at its size, and
+    // averaged over the flips `smoothing` names (test-time smoothing; the
+    // prediction is the unflipped image's). Throws std::invalid_argument
+    // for a target class out of range.
     Explanation explain(const cv::Mat &gray,
                         std::optional<int> targetClass = std::nullopt,
                         CamMethod method = CamMethod::GradCam,
-                        bool smooth = false) const;
+                        Smoothing smoothing = Smoothing::None) const;
 
     // The index of a class name, or -1.
     int classIndex(const std::string &name) const;

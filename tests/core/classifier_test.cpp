@@ -43,30 +43,57 @@ TEST(Classifier, PredictsProbabilitiesWithTheStoredPreprocessing) {
     EXPECT_EQ(again.probabilities, p.probabilities);
 }
 
-// Smoothing averages the heatmaps of the image and of its mirror image, so
-// for a left-right symmetric X-ray the smoothed heatmap is symmetric too:
-// this holds only if each heatmap is mirrored on the image, where the cells
-// really are, and not as a map (ResNet50's cell grid is not centred).
-TEST(Classifier, SmoothedHeatmapOfASymmetricImageIsSymmetric) {
+// A random image made symmetric by mirroring it left-right and, with
+// `upDown`, also up-down: 120 x 90 or 120 x 120.
+cv::Mat symmetricImage(bool upDown) {
+    cv::Mat quarter(upDown ? 60 : 90, 60, CV_32FC1);
+    cv::randu(quarter, 0.0, 1.0);
+    cv::Mat mirrored, half, image;
+    cv::flip(quarter, mirrored, 1);
+    cv::hconcat(quarter, mirrored, half);
+    if (!upDown)
+        return half;
+    cv::flip(half, mirrored, 0);
+    cv::vconcat(half, mirrored, image);
+    return image;
+}
+
+// Distance between a heatmap and its flip by `cvCode` (OpenCV's convention).
+double asymmetry(const cv::Mat &heatmap, int cvCode) {
+    cv::Mat flipped;
+    cv::flip(heatmap, flipped, cvCode);
+    return cv::norm(heatmap, flipped, cv::NORM_INF);
+}
+
+// Smoothing averages the heatmaps of the image and of its flipped copies,
+// so the smoothed heatmap of an image with the same symmetry is symmetric
+// too. That holds only if each heatmap is flipped back on the image, where
+// the cells really are, and not as a map (ResNet50's cell grid is not
+// centred on the input).
+TEST(Classifier, SmoothedHeatmapsKeepTheImagesSymmetry) {
     test::TempDir dir;
     // 160 px: a 5 x 5 map. (With 2 x 2 the average of a ramp and its mirror
     // is flat, which would hide a wrongly mirrored map.)
     const Classifier classifier = Classifier::load(writeModel(dir, 160));
-    cv::Mat half(90, 60, CV_32FC1);
-    cv::randu(half, 0.0, 1.0);
-    cv::Mat mirrored, image;
-    cv::flip(half, mirrored, 1);
-    cv::hconcat(half, mirrored, image); // 120 x 90, symmetric about its centre
-    const Explanation e = classifier.explain(image, std::nullopt, CamMethod::GradCam, true);
-    ASSERT_EQ(e.heatmap.size(), image.size());
-    double low = 0, high = 0;
-    cv::minMaxLoc(e.heatmap, &low, &high);
-    ASSERT_GT(high, 0.0) << "an all-zero heatmap would make the check vacuous";
-    EXPECT_GE(low, 0.0);
-    EXPECT_LE(high, 1.0 + 1e-6);
-    cv::Mat flipped;
-    cv::flip(e.heatmap, flipped, 1);
-    EXPECT_LT(cv::norm(e.heatmap, flipped, cv::NORM_INF), 0.02);
+    for (Smoothing smoothing : {Smoothing::Mirror, Smoothing::Flips}) {
+        SCOPED_TRACE(smoothingName(smoothing));
+        const cv::Mat image = symmetricImage(smoothing == Smoothing::Flips);
+        const Explanation e =
+            classifier.explain(image, std::nullopt, CamMethod::GradCam, smoothing);
+        ASSERT_EQ(e.heatmap.size(), image.size());
+        double low = 0, high = 0;
+        cv::minMaxLoc(e.heatmap, &low, &high);
+        ASSERT_GT(high, 0.0) << "an all-zero heatmap would make the check vacuous";
+        EXPECT_GE(low, 0.0);
+        EXPECT_LE(high, 1.0 + 1e-6);
+        EXPECT_LT(asymmetry(e.heatmap, 1), 0.02);
+        if (smoothing == Smoothing::Flips) {
+            EXPECT_LT(asymmetry(e.heatmap, 0), 0.02);
+            // Not symmetric by accident: the unsmoothed map of the same image is not.
+            const Explanation plain = classifier.explain(image, std::nullopt, CamMethod::GradCam);
+            EXPECT_GT(std::max(asymmetry(plain.heatmap, 0), asymmetry(plain.heatmap, 1)), 0.05);
+        }
+    }
 }
 
 TEST(Classifier, SafeFromSeveralThreads) {

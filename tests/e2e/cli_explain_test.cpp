@@ -143,6 +143,30 @@ TEST_F(ExplainFixture, PointingGameOverTheTestSplit) {
         << last;
     EXPECT_NE(r.out.find("on 6 test images with lesions"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("COVID19"), std::string::npos) << r.out;
+
+    // The same score with the heatmaps averaged over the four flips.
+    const test::CliResult flips = test::runCli({"explain",
+                                                model().string(),
+                                                "--dataset",
+                                                data().string(),
+                                                "--masks",
+                                                (data() / "masks").string(),
+                                                "--smooth-flips"});
+    ASSERT_EQ(flips.exitCode, 0) << flips.err;
+    EXPECT_NE(flips.out.find("gradcam (smoothing: flips) on 6 test images"), std::string::npos)
+        << flips.out;
+    EXPECT_NE(flips.out.find("pointing_game="), std::string::npos) << flips.out;
+    // Two smoothings at once is a usage error, not a silent choice.
+    const test::CliResult both = test::runCli({"explain",
+                                               model().string(),
+                                               "--dataset",
+                                               data().string(),
+                                               "--masks",
+                                               (data() / "masks").string(),
+                                               "--smooth",
+                                               "--smooth-flips"});
+    EXPECT_NE(both.exitCode, 0);
+    EXPECT_NE(both.err.find("excludes"), std::string::npos) << both.err;
 }
 
 TEST_F(ExplainFixture, PredictAFolderWithOverlays) {

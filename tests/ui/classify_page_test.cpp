@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <QApplication>
+#include <QComboBox>
 #include <QDropEvent>
 #include <QMimeData>
 #include <QSignalSpy>
@@ -62,6 +63,14 @@ TEST(ClassifyPage, DroppedImageGetsProbabilitiesAndOverlayTextFileGetsAMessage) 
             coloured += std::abs(c.red() - c.blue()) > 30;
         }
     EXPECT_GT(coloured, 0);
+
+    // Choosing a smoothing explains the image again, with another heatmap.
+    auto *smoothing = page.findChild<QComboBox *>(QStringLiteral("smoothing"));
+    ASSERT_NE(smoothing, nullptr);
+    ASSERT_EQ(smoothing->count(), 3);
+    smoothing->setCurrentIndex(smoothing->findData(QStringLiteral("flips")));
+    ASSERT_TRUE(shown.wait(60000));
+    EXPECT_NE(page.viewer()->composedImage(), composed);
 
     drop(&page, {QUrl::fromLocalFile(QString::fromStdString((dir / "notes.txt").string()))});
     ASSERT_TRUE(shown.wait(60000));
