@@ -17,7 +17,12 @@ lesion class of the test split:
      model's evidence is, whatever Grad-CAM says. Counts how often that
      patch touches the lesion mask.
 
+With --smoothing mirror or flips, step 1 averages the maps of the flipped
+images, each laid over the image and flipped back, as `cxr explain
+--smooth` and `--smooth-flips` do.
+
 Usage: /usr/bin/python3 tools/localisation_check.py RUN/best.pt PHANTOMS [--occlusion-images 6]
+           [--smoothing none|mirror|flips]
 Analysis only (never used by the product); see docs/explain.md.
 """
 import argparse
@@ -59,17 +64,45 @@ def cell_centre(k, size, length):
     return min(length - 1, max(0, int(round((u + 0.5) * length / size - 0.5))))
 
 
-def grad_cam_peak(model, x, target, shape):
+def grad_cam(model, x, target):
     body = torch.nn.Sequential(*list(model.children())[:-2])
     with torch.no_grad():
         features = body(x)
     features.requires_grad_(True)
     logit = model.fc(features.mean((2, 3)))[0, target]
     (grad,) = torch.autograd.grad(logit, features)
-    cam = F.relu((grad[0].mean((1, 2))[:, None, None] * features[0]).sum(0))
-    i, j = np.unravel_index(int(cam.argmax()), tuple(cam.shape))
+    cam = F.relu((grad[0].mean((1, 2))[:, None, None] * features[0]).sum(0)).detach().numpy()
+    return cam / max(float(cam.max()), 1e-12)  # each map in [0, 1], as CXR Studio's
+
+
+def on_image(cam, size, shape):
+    """The map laid over the image: cell k at input pixel 32 * k, linear in
+    between (constant beyond the outer cells), then resized to the image."""
+    cells = cam.shape[0]
+    u = np.clip((np.arange(size) - OFFSET) / STRIDE, 0, cells - 1)
+    k0 = np.floor(u).astype(int)
+    k1 = np.minimum(k0 + 1, cells - 1)
+    w = u - k0
+    rows = cam[k0] * (1 - w)[:, None] + cam[k1] * w[:, None]
+    full = rows[:, k0] * (1 - w)[None, :] + rows[:, k1] * w[None, :]
+    image = Image.fromarray(full.astype(np.float32)).resize((shape[1], shape[0]), Image.BILINEAR)
+    return np.array(image)
+
+
+FLIPS = {"none": [], "mirror": [(3,)], "flips": [(3,), (2,), (2, 3)]}
+
+
+def grad_cam_peak(model, x, target, shape, smoothing="none"):
     size = x.shape[-1]
-    return cell_centre(i, size, shape[0]), cell_centre(j, size, shape[1])
+    if smoothing == "none":
+        cam = grad_cam(model, x, target)
+        i, j = np.unravel_index(int(cam.argmax()), cam.shape)
+        return cell_centre(i, size, shape[0]), cell_centre(j, size, shape[1])
+    total = on_image(grad_cam(model, x, target), size, shape)
+    for dims in FLIPS[smoothing]:
+        back = on_image(grad_cam(model, x.flip(dims), target), size, shape)
+        total = total + np.flip(back, tuple(d - 2 for d in dims))
+    return np.unravel_index(int(total.argmax()), total.shape)
 
 
 def reachable(mask, cells, size):
@@ -104,6 +137,7 @@ def main():
     parser.add_argument("phantoms")
     parser.add_argument("--split", default="test")
     parser.add_argument("--occlusion-images", type=int, default=6)
+    parser.add_argument("--smoothing", choices=sorted(FLIPS), default="none")
     args = parser.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
     model, classes, preprocessing = load(args.checkpoint)
@@ -119,7 +153,7 @@ def main():
             gray = np.array(Image.open(image_file).convert("L")).astype(np.float32) / 255
             mask = np.array(Image.open(mask_file)) > 0
             x = to_input(gray, preprocessing)
-            y, xx = grad_cam_peak(model, x, target, gray.shape)
+            y, xx = grad_cam_peak(model, x, target, gray.shape, args.smoothing)
             cam_hits.append(bool(mask[y, xx]))
             reachable_hits.append(reachable(mask, cells, preprocessing["image_size"]))
             if i < args.occlusion_images:
