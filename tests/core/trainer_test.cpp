@@ -65,9 +65,11 @@ std::string metricsWithoutTimes(const fs::path &run) {
     return out;
 }
 
-// ResNet50 from scratch at 64 px on 256 phantoms: about a minute and a half
-// on two cores, and the model must beat chance (0.25) by a wide margin on
-// the held-out test split (it reaches about 0.7).
+// ResNet50 from scratch at 64 px on 256 phantoms, four classes: the model
+// must beat chance (0.25) on the held-out test split. It reached 0.48 once
+// the phantoms stopped telling the class by the lesion's place (about 0.7
+// before); a model that guesses scores above 0.35 on 64 images with a
+// probability of about 3%.
 TEST(Trainer, LearnsThePhantomsWellAboveChance) {
     test::TempDir dir;
     const DatasetIndex index = phantomDataset(dir, 64, 16, 64);
@@ -82,7 +84,7 @@ TEST(Trainer, LearnsThePhantomsWellAboveChance) {
     EXPECT_TRUE(recorder.finished);
     EXPECT_EQ(recorder.epochs.size(), 10u);
     EXPECT_EQ(summary.testImages, 64u);
-    EXPECT_GT(summary.test.balancedAccuracy, 0.5) << "test balanced accuracy";
+    EXPECT_GT(summary.test.balancedAccuracy, 0.35) << "test balanced accuracy";
     for (const char *file : {"config.json",
                              "metrics.csv",
                              "best.pt",
