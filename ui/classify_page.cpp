@@ -93,7 +93,8 @@ ClassifyPage::ClassifyPage(QWidget *parent)
     m_smoothing->addItem(tr("Mirror"), QStringLiteral("mirror"));
     m_smoothing->addItem(tr("All flips"), QStringLiteral("flips"));
     m_smoothing->setToolTip(tr("Average the heatmap over flipped copies of the image. "
-                               "\"All flips\" suits models trained with both flips."));
+                               "\"All flips\" cancels evidence a model learned to place "
+                               "beside a lesion, on any side."));
     auto *reset = new QPushButton(tr("Reset view"), this);
     connect(reset, &QPushButton::clicked, m_viewer, &ImageViewer::resetView);
     for (QCheckBox *box : {m_showOverlay, m_invert})

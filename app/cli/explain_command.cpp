@@ -155,8 +155,8 @@ void addExplainCommand(CLI::App &app, int &exitCode) {
         cmd->add_flag("--smooth", a->smooth, "Average with the mirrored image's heatmap");
     cmd->add_flag("--smooth-flips",
                   a->smoothFlips,
-                  "Average over the image's left-right, up-down and both flips (for models "
-                  "trained with both flips)")
+                  "Average over the image's left-right, up-down and both flips (cancels "
+                  "evidence a model learned to place beside a lesion, on any side)")
         ->excludes(mirror);
     cmd->add_flag("--json", a->json, "Print JSON");
     cmd->add_option("--dataset", a->dataset, "Score a dataset split against --masks instead");

@@ -23,8 +23,9 @@ enum class Smoothing {
     Mirror, // the image and its left-right mirror
     // The image, both mirrors and the half-turn. A network trained from
     // scratch can learn to collect a lesion's evidence in cells beside it
-    // (say, one cell below); averaging over flips the model was trained with
-    // (the paper's augmentation has both) cancels an offset in any direction.
+    // (say, one cell below); flipped back, the flipped images' maps put it
+    // on the other side, and the average cancels the offset in any
+    // direction (docs/explain.md measures it).
     Flips
 };
 
