@@ -96,7 +96,7 @@ class ClassifyPage : public QWidget {
     QCustomPlot *m_bars;
     QCheckBox *m_showOverlay, *m_invert;
     QSlider *m_opacity;
-    QComboBox *m_colormap, *m_method, *m_target, *m_smoothing;
+    QComboBox *m_colormap, *m_method, *m_target, *m_smoothing, *m_shifts;
 };
 
 } // namespace cxr::ui

@@ -25,10 +25,23 @@ struct ExplainArgs {
     std::string model, image, out, heatmap, className, method = "gradcam", colormap = "jet";
     std::string dataset, masks, split = "test";
     double opacity = 0.45;
+    int shifts = 1;
     bool json = false, smooth = false, smoothFlips = false;
 
-    Smoothing smoothing() const {
-        return smoothFlips ? Smoothing::Flips : smooth ? Smoothing::Mirror : Smoothing::None;
+    CamSmoothing smoothing() const {
+        return {smoothFlips ? Smoothing::Flips
+                : smooth    ? Smoothing::Mirror
+                            : Smoothing::None,
+                shifts};
+    }
+    // "flips, 2x2 shifts", or "" for a single map.
+    std::string smoothingText() const {
+        const CamSmoothing s = smoothing();
+        std::string text = s.flips == Smoothing::None ? "" : smoothingName(s.flips);
+        if (s.shifts > 1)
+            text += (text.empty() ? "" : ", ") + std::to_string(s.shifts) + "x" +
+                    std::to_string(s.shifts) + " shifts";
+        return text;
     }
 };
 
@@ -53,8 +66,8 @@ int runLocalisation(const Classifier &classifier, const ExplainArgs &args, CamMe
         throw Error("no image of the " + args.split +
                     " split has a non-empty lesion mask under \"" + args.masks + "\"");
     std::cout << std::fixed << std::setprecision(3) << camMethodName(method);
-    if (args.smoothing() != Smoothing::None)
-        std::cout << " (smoothing: " << smoothingName(args.smoothing()) << ")";
+    if (!args.smoothingText().empty())
+        std::cout << " (smoothing: " << args.smoothingText() << ")";
     std::cout << " on " << report.overall.images << " " << args.split << " images with lesions\n";
     for (std::size_t c = 0; c < report.classes.size(); ++c)
         std::cout << "  " << std::left << std::setw(10) << report.classes[c] << std::right
@@ -115,7 +128,8 @@ int runExplain(const ExplainArgs &args) {
                                         {"explained_class",
                                          classes[static_cast<std::size_t>(e.targetClass)]},
                                         {"method", camMethodName(*method)},
-                                        {"smoothing", smoothingName(args.smoothing())},
+                                        {"smoothing", smoothingName(args.smoothing().flips)},
+                                        {"shifts", args.shifts},
                                         {"probabilities", probabilities},
                                         {"overlay", args.out}}
                              .dump(2)
@@ -158,6 +172,12 @@ void addExplainCommand(CLI::App &app, int &exitCode) {
                   "Average over the image's left-right, up-down and both flips (cancels "
                   "evidence a model learned to place beside a lesion, on any side)")
         ->excludes(mirror);
+    cmd->add_option("--shifts",
+                    a->shifts,
+                    "Also average over N x N copies shifted by fractions of the feature map's "
+                    "32 px stride: a heatmap N times finer (N x N times the passes)")
+        ->check(CLI::Range(1, CamSmoothing::kMaxShifts))
+        ->capture_default_str();
     cmd->add_flag("--json", a->json, "Print JSON");
     cmd->add_option("--dataset", a->dataset, "Score a dataset split against --masks instead");
     cmd->add_option("--masks", a->masks, "Ground-truth lesion masks (same relative paths)");

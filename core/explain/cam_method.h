@@ -32,4 +32,21 @@ enum class Smoothing {
 const char *smoothingName(Smoothing smoothing); // "none", "mirror", "flips"
 std::optional<Smoothing> parseSmoothing(const std::string &name);
 
+// Everything averaged into one heatmap: the flipped copies, and for each of
+// them `shifts` x `shifts` copies of the network input moved by fractions of
+// the feature map's stride (centred on no shift: -8 and +8 px for 2 at
+// stride 32), each map laid back where its cells saw the image. The last
+// feature map of either backbone has one cell per 32 input pixels, so a
+// lesion smaller than that, or between two cell centres, cannot hold a
+// single map's peak; the shifted maps interleave into a grid `shifts` times
+// finer, and averaging them also removes the part of the map that depends
+// on where the image falls on the stride (the aliasing of strided
+// convolutions). Morbidelli et al. 2020 ("Augmented Grad-CAM") combine
+// shifted maps the same way into a higher-resolution map.
+struct CamSmoothing {
+    Smoothing flips = Smoothing::None;
+    int shifts = 1; // per axis; 1 is no shift
+    static constexpr int kMaxShifts = 8;
+};
+
 } // namespace cxr

@@ -7,18 +7,23 @@
 
 namespace cxr {
 
-cv::Mat
-heatmapOnImage(const cv::Mat &map, const FeatureGrid &grid, int inputSize, cv::Size imageSize) {
+cv::Mat heatmapOnImage(const cv::Mat &map,
+                       const FeatureGrid &grid,
+                       int inputSize,
+                       cv::Size imageSize,
+                       cv::Point inputShift) {
     // Image pixel x -> network input u = (x + 0.5) * S / W - 0.5 (the
-    // half-pixel convention of the resize that made the input) -> map
-    // column (u - offset) / stride. Affine in x, so one warpAffine does it.
+    // half-pixel convention of the resize that made the input), at u + d
+    // once the content moved by d -> map column (u + d - offset) / stride.
+    // Affine in x, so one warpAffine does it.
     const double s = static_cast<double>(inputSize);
-    auto axis = [&](int length) {
+    auto axis = [&](int length, int shift) {
         const double scale = s / length;
-        return std::pair{scale / grid.stride, (0.5 * scale - 0.5 - grid.offset) / grid.stride};
+        return std::pair{scale / grid.stride,
+                         (0.5 * scale - 0.5 + shift - grid.offset) / grid.stride};
     };
-    const auto [ax, bx] = axis(imageSize.width);
-    const auto [ay, by] = axis(imageSize.height);
+    const auto [ax, bx] = axis(imageSize.width, inputShift.x);
+    const auto [ay, by] = axis(imageSize.height, inputShift.y);
     const cv::Matx23d imageToMap(ax, 0, bx, 0, ay, by);
     cv::Mat out;
     cv::warpAffine(map,

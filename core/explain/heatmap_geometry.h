@@ -13,7 +13,13 @@ namespace cxr {
 // value of the map where that pixel falls on `grid`, so every cell's value
 // lands on the centre of its receptive field; beyond the outermost cell
 // centres the map is held constant. The result is in [0, 1].
-cv::Mat
-heatmapOnImage(const cv::Mat &map, const FeatureGrid &grid, int inputSize, cv::Size imageSize);
+// `inputShift` is how far the image's content was moved (right, down) in
+// input pixels before the network saw it; the map is laid back where its
+// cells saw the unshifted image.
+cv::Mat heatmapOnImage(const cv::Mat &map,
+                       const FeatureGrid &grid,
+                       int inputSize,
+                       cv::Size imageSize,
+                       cv::Point inputShift = {0, 0});
 
 } // namespace cxr

@@ -30,7 +30,7 @@ LocalisationReport scoreLocalisation(const Classifier &classifier,
                                      const fs::path &masksDir,
                                      Split split,
                                      CamMethod method,
-                                     Smoothing smoothing,
+                                     const CamSmoothing &smoothing,
                                      const ProgressFn &progress,
                                      const CancelToken *cancel) {
     struct Item {

@@ -36,7 +36,7 @@ void scoreHeatmap(const cv::Mat &heatmap, const cv::Mat &mask, bool &hit, double
 
 // Scores the heatmaps of the images of `split` whose mask (at the same
 // relative path under `masksDir`) is not empty, i.e. images with a lesion,
-// for their true class, made by `method` with `smoothing`. Images whose
+// for their true class, made by `method` averaged over `smoothing`. Images whose
 // class the model does not know, or whose mask is missing, are skipped with
 // a reason.
 LocalisationReport scoreLocalisation(const Classifier &classifier,
@@ -44,7 +44,7 @@ LocalisationReport scoreLocalisation(const Classifier &classifier,
                                      const std::filesystem::path &masksDir,
                                      Split split,
                                      CamMethod method,
-                                     Smoothing smoothing,
+                                     const CamSmoothing &smoothing,
                                      const ProgressFn &progress = {},
                                      const CancelToken *cancel = nullptr);
 

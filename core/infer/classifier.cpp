@@ -2,10 +2,14 @@
 #include "infer/classifier.h"
 
 #include <algorithm>
+#include <cmath>
 #include <mutex>
+#include <stdexcept>
+#include <string>
 
 #include <ATen/ops/softmax.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 #include <torch/types.h>
 #include <torch/utils.h>
 
@@ -77,23 +81,72 @@ int Classifier::classIndex(const std::string &name) const {
 
 namespace {
 
-// A flip as OpenCV names it (1: left-right, 0: up-down, -1: both) and the
-// tensor dimensions it reverses.
-struct Flip {
-    int cvCode;
-    std::vector<int64_t> dims;
+// The views of the image a smoothed heatmap averages: a flip as OpenCV
+// names it (1: left-right, 0: up-down, -1: both; none for the image as it
+// is), then a shift of the network input's content, in input pixels.
+struct View {
+    std::optional<int> flip;
+    cv::Point shift;
 };
 
-std::vector<Flip> smoothingFlips(Smoothing smoothing) {
+std::vector<std::optional<int>> smoothingFlips(Smoothing smoothing) {
     switch (smoothing) {
     case Smoothing::Mirror:
-        return {{1, {3}}};
+        return {std::nullopt, 1};
     case Smoothing::Flips:
-        return {{1, {3}}, {0, {2}}, {-1, {2, 3}}};
+        return {std::nullopt, 1, 0, -1};
     case Smoothing::None:
         break;
     }
-    return {};
+    return {std::nullopt};
+}
+
+// `shifts` offsets along one axis, evenly spaced over one stride and centred
+// on 0, so the set is its own mirror image and flips keep it.
+std::vector<int> shiftOffsets(int shifts, double stride) {
+    std::vector<int> offsets;
+    for (int k = 0; k < shifts; ++k)
+        offsets.push_back(
+            static_cast<int>(std::lround((k - (shifts - 1) / 2.0) * stride / shifts)));
+    return offsets;
+}
+
+std::vector<View> smoothingViews(const CamSmoothing &smoothing, const FeatureGrid &grid) {
+    if (smoothing.shifts < 1 || smoothing.shifts > CamSmoothing::kMaxShifts)
+        throw std::invalid_argument("shifts must be 1 to " +
+                                    std::to_string(CamSmoothing::kMaxShifts) + ", not " +
+                                    std::to_string(smoothing.shifts));
+    const std::vector<int> offsets = shiftOffsets(smoothing.shifts, grid.stride);
+    std::vector<View> views;
+    for (const std::optional<int> &flip : smoothingFlips(smoothing.flips))
+        for (int dy : offsets)
+            for (int dx : offsets)
+                views.push_back({flip, {dx, dy}});
+    return views;
+}
+
+// The image's content moved by `shift`, the edge rows and columns repeated
+// into the gap (a black band would be a feature of its own).
+cv::Mat shifted(const cv::Mat &image, cv::Point shift) {
+    if (shift == cv::Point())
+        return image;
+    cv::Mat out;
+    const cv::Matx23d move(1, 0, shift.x, 0, 1, shift.y);
+    cv::warpAffine(image, out, move, image.size(), cv::INTER_NEAREST, cv::BORDER_REPLICATE);
+    return out;
+}
+
+// The view of the square network input `resized`, normalised, written into
+// row `row` of `batch`.
+void writeView(const cv::Mat &resized,
+               const View &view,
+               const Preprocessing &p,
+               torch::Tensor &batch,
+               int64_t row) {
+    cv::Mat image = resized;
+    if (view.flip)
+        cv::flip(resized, image, *view.flip);
+    writeNormalisedChw(shifted(image, view.shift), p, batch[row].data_ptr<float>());
 }
 
 } // namespace
@@ -101,37 +154,54 @@ std::vector<Flip> smoothingFlips(Smoothing smoothing) {
 Explanation Classifier::explain(const cv::Mat &gray,
                                 std::optional<int> targetClass,
                                 CamMethod method,
-                                Smoothing smoothing) const {
-    const torch::Tensor input = inputTensor(gray, m_impl->preprocessing);
-    const std::vector<Flip> flips = smoothingFlips(smoothing);
+                                const CamSmoothing &smoothing) const {
+    const Preprocessing &p = m_impl->preprocessing;
+    const std::vector<View> views = smoothingViews(smoothing, m_impl->grid);
+    const cv::Mat resized = resizeSquare(gray, p.imageSize);
+    // The image as it is gives the prediction and the default target; the
+    // other views are computed for that target.
+    std::vector<std::size_t> others;
+    for (std::size_t k = 0; k < views.size(); ++k)
+        if (views[k].flip || views[k].shift != cv::Point())
+            others.push_back(k);
     CamResult cam;
-    std::vector<cv::Mat> flippedMaps;
+    std::vector<cv::Mat> maps(views.size());
     {
         // Only the network passes need the lock; laying the maps over the
         // image does not.
         std::lock_guard lock(m_impl->mutex);
-        cam = classActivationMap(*m_impl->network, input, targetClass, method, m_impl->fast.get());
-        for (const Flip &flip : flips)
-            flippedMaps.push_back(classActivationMap(*m_impl->network,
-                                                     input.flip(flip.dims),
-                                                     cam.targetClass,
-                                                     method,
-                                                     m_impl->fast.get())
-                                      .map);
-    }
-    const int inputSize = m_impl->preprocessing.imageSize;
-    cv::Mat heatmap = heatmapOnImage(cam.map, m_impl->grid, inputSize, gray.size());
-    if (!flips.empty()) {
-        // Flip each map back on the image, not on the cell grid: a grid
-        // that is not centred on the input (ResNet50's) is not its own
-        // mirror image.
-        for (std::size_t k = 0; k < flips.size(); ++k) {
-            cv::Mat back;
-            cv::flip(heatmapOnImage(flippedMaps[k], m_impl->grid, inputSize, gray.size()),
-                     back,
-                     flips[k].cvCode);
-            heatmap += back;
+        cam = classActivationMap(
+            *m_impl->network, inputTensor(resized, p), targetClass, method, m_impl->fast.get());
+        // In batches: one backbone pass per batch is faster than one per
+        // view, and eight 224 px views stay well under 1 GB.
+        constexpr std::size_t kBatch = 8;
+        for (std::size_t first = 0; first < others.size(); first += kBatch) {
+            const std::size_t n = std::min(kBatch, others.size() - first);
+            torch::Tensor batch =
+                torch::empty({static_cast<int64_t>(n), p.channels, p.imageSize, p.imageSize});
+            for (std::size_t k = 0; k < n; ++k)
+                writeView(resized, views[others[first + k]], p, batch, static_cast<int64_t>(k));
+            const std::vector<cv::Mat> batchMaps = classActivationMaps(
+                *m_impl->network, batch, cam.targetClass, method, m_impl->fast.get());
+            for (std::size_t k = 0; k < n; ++k)
+                maps[others[first + k]] = batchMaps[k];
         }
+    }
+    for (cv::Mat &map : maps)
+        if (map.empty())
+            map = cam.map; // the image as it is
+    cv::Mat heatmap = cv::Mat::zeros(gray.size(), CV_32F);
+    for (std::size_t k = 0; k < views.size(); ++k) {
+        // Lay each map over the view it came from, then flip it back on the
+        // image, not on the cell grid: a grid that is not centred on the
+        // input (ResNet50's) is not its own mirror image.
+        cv::Mat onImage =
+            heatmapOnImage(maps[k], m_impl->grid, p.imageSize, gray.size(), views[k].shift);
+        if (views[k].flip)
+            cv::flip(onImage, onImage, *views[k].flip);
+        heatmap += onImage;
+    }
+    if (views.size() > 1) {
         double peak = 0;
         cv::minMaxLoc(heatmap, nullptr, &peak);
         if (peak > 0)

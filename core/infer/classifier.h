@@ -52,13 +52,14 @@ class Classifier {
 
     // Classifies and explains: the heatmap of `targetClass` (default: the
     // top-1 class) by `method`, laid over the image at its size, and
-    // averaged over the flips `smoothing` names (test-time smoothing; the
-    // prediction is the unflipped image's). Throws std::invalid_argument
-    // for a target class out of range.
+    // averaged over the flipped and shifted views `smoothing` names
+    // (test-time smoothing: one network pass per view; the prediction is
+    // always the image's own). Throws std::invalid_argument for a target
+    // class out of range or shifts outside 1..CamSmoothing::kMaxShifts.
     Explanation explain(const cv::Mat &gray,
                         std::optional<int> targetClass = std::nullopt,
                         CamMethod method = CamMethod::GradCam,
-                        Smoothing smoothing = Smoothing::None) const;
+                        const CamSmoothing &smoothing = {}) const;
 
     // The index of a class name, or -1.
     int classIndex(const std::string &name) const;

@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
 #include <torch/types.h>
 
 #include "errors.h"
@@ -75,9 +76,13 @@ TEST(Classifier, SmoothedHeatmapsKeepTheImagesSymmetry) {
     // 160 px: a 5 x 5 map. (With 2 x 2 the average of a ramp and its mirror
     // is flat, which would hide a wrongly mirrored map.)
     const Classifier classifier = Classifier::load(writeModel(dir, 160));
-    for (Smoothing smoothing : {Smoothing::Mirror, Smoothing::Flips}) {
-        SCOPED_TRACE(smoothingName(smoothing));
-        const cv::Mat image = symmetricImage(smoothing == Smoothing::Flips);
+    for (const CamSmoothing smoothing : {CamSmoothing{Smoothing::Mirror, 1},
+                                         CamSmoothing{Smoothing::Flips, 1},
+                                         CamSmoothing{Smoothing::Flips, 2},
+                                         CamSmoothing{Smoothing::Mirror, 3}}) {
+        SCOPED_TRACE(std::string(smoothingName(smoothing.flips)) + " with shifts " +
+                     std::to_string(smoothing.shifts));
+        const cv::Mat image = symmetricImage(smoothing.flips == Smoothing::Flips);
         const Explanation e =
             classifier.explain(image, std::nullopt, CamMethod::GradCam, smoothing);
         ASSERT_EQ(e.heatmap.size(), image.size());
@@ -87,13 +92,55 @@ TEST(Classifier, SmoothedHeatmapsKeepTheImagesSymmetry) {
         EXPECT_GE(low, 0.0);
         EXPECT_LE(high, 1.0 + 1e-6);
         EXPECT_LT(asymmetry(e.heatmap, 1), 0.02);
-        if (smoothing == Smoothing::Flips) {
+        if (smoothing.flips == Smoothing::Flips) {
             EXPECT_LT(asymmetry(e.heatmap, 0), 0.02);
             // Not symmetric by accident: the unsmoothed map of the same image is not.
             const Explanation plain = classifier.explain(image, std::nullopt, CamMethod::GradCam);
             EXPECT_GT(std::max(asymmetry(plain.heatmap, 0), asymmetry(plain.heatmap, 1)), 0.05);
         }
     }
+}
+
+// The content moved by `shift` pixels, edges repeated (as a shifted view).
+cv::Mat moved(const cv::Mat &image, cv::Point shift) {
+    cv::Mat out;
+    cv::warpAffine(image,
+                   out,
+                   cv::Matx23d(1, 0, shift.x, 0, 1, shift.y),
+                   image.size(),
+                   cv::INTER_NEAREST,
+                   cv::BORDER_REPLICATE);
+    return out;
+}
+
+// Sub-cell shifts average the maps of the image moved by -8 and +8 px (at
+// stride 32) in each axis, each moved back onto the image. Rebuilt here
+// from plain explanations of moved images, on an image the network sees at
+// its own size: the two must agree away from the borders, which a map laid
+// back the wrong way (16 px off) or not at all (8 px off) would not.
+TEST(Classifier, ShiftedViewsAreLaidBackOnTheImage) {
+    test::TempDir dir;
+    const Classifier classifier = Classifier::load(writeModel(dir, 160));
+    cv::Mat image(160, 160, CV_32FC1);
+    cv::randu(image, 0.0, 1.0);
+    cv::GaussianBlur(image, image, cv::Size(0, 0), 6.0); // features larger than a pixel
+    const Explanation shifted =
+        classifier.explain(image, 1, CamMethod::GradCam, CamSmoothing{Smoothing::None, 2});
+    cv::Mat rebuilt = cv::Mat::zeros(image.size(), CV_32F);
+    for (int dy : {-8, 8})
+        for (int dx : {-8, 8})
+            rebuilt += moved(classifier.explain(moved(image, {dx, dy}), 1).heatmap, {-dx, -dy});
+    double peak = 0;
+    cv::minMaxLoc(rebuilt, nullptr, &peak);
+    ASSERT_GT(peak, 0.0);
+    rebuilt /= peak;
+    const cv::Rect inside(16, 16, 128, 128);
+    EXPECT_LT(cv::norm(shifted.heatmap(inside), rebuilt(inside), cv::NORM_INF), 0.02);
+    // And the views matter: the plain map of the same image is not this one.
+    const Explanation plain = classifier.explain(image, 1);
+    EXPECT_GT(cv::norm(plain.heatmap(inside), rebuilt(inside), cv::NORM_INF), 0.1);
+    EXPECT_THROW(classifier.explain(image, 1, CamMethod::GradCam, CamSmoothing{Smoothing::None, 0}),
+                 std::invalid_argument);
 }
 
 TEST(Classifier, SafeFromSeveralThreads) {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
-#include <torch/types.h>
 #include <torch/autograd.h>
+#include <torch/types.h>
 #include <torch/utils.h>
 
 #include "explain/heatmap_geometry.h"
@@ -38,6 +38,20 @@ TEST(HeatmapGeometry, EachCellLandsOnItsReceptiveFieldCentre) {
         EXPECT_GE(low, 0.0);
         EXPECT_NEAR(high, 1.0, 1e-3);
     }
+}
+
+// A map made from an input whose content was moved by d input pixels is
+// laid back by -d: its hot cell lands where that cell saw the unmoved image.
+TEST(HeatmapGeometry, ShiftedInputsMapIsLaidBackOnTheImage) {
+    const FeatureGrid grid = featureGrid(Architecture::ResNet50);
+    cv::Mat map = cv::Mat::zeros(7, 7, CV_32F);
+    map.at<float>(3, 4) = 1.0f;
+    const cv::Point plain = peakOf(heatmapOnImage(map, grid, 224, cv::Size(448, 448)));
+    const cv::Point moved =
+        peakOf(heatmapOnImage(map, grid, 224, cv::Size(448, 448), cv::Point(12, -8)));
+    // Two image pixels per input pixel.
+    EXPECT_NEAR(moved.x, plain.x - 24, 1.0);
+    EXPECT_NEAR(moved.y, plain.y + 16, 1.0);
 }
 
 // With one map cell per pixel and no offset, the heatmap is the map itself.

@@ -144,16 +144,20 @@ TEST_F(ExplainFixture, PointingGameOverTheTestSplit) {
     EXPECT_NE(r.out.find("on 6 test images with lesions"), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("COVID19"), std::string::npos) << r.out;
 
-    // The same score with the heatmaps averaged over the four flips.
+    // The same score with the heatmaps averaged over the four flips, each
+    // at 2 x 2 sub-cell shifts.
     const test::CliResult flips = test::runCli({"explain",
                                                 model().string(),
                                                 "--dataset",
                                                 data().string(),
                                                 "--masks",
                                                 (data() / "masks").string(),
-                                                "--smooth-flips"});
+                                                "--smooth-flips",
+                                                "--shifts",
+                                                "2"});
     ASSERT_EQ(flips.exitCode, 0) << flips.err;
-    EXPECT_NE(flips.out.find("gradcam (smoothing: flips) on 6 test images"), std::string::npos)
+    EXPECT_NE(flips.out.find("gradcam (smoothing: flips, 2x2 shifts) on 6 test images"),
+              std::string::npos)
         << flips.out;
     EXPECT_NE(flips.out.find("pointing_game="), std::string::npos) << flips.out;
     // Two smoothings at once is a usage error, not a silent choice.
@@ -167,6 +171,17 @@ TEST_F(ExplainFixture, PointingGameOverTheTestSplit) {
                                                "--smooth-flips"});
     EXPECT_NE(both.exitCode, 0);
     EXPECT_NE(both.err.find("excludes"), std::string::npos) << both.err;
+    // So is a shift count outside 1..8.
+    const test::CliResult noShift = test::runCli({"explain",
+                                                  model().string(),
+                                                  "--dataset",
+                                                  data().string(),
+                                                  "--masks",
+                                                  (data() / "masks").string(),
+                                                  "--shifts",
+                                                  "0"});
+    EXPECT_NE(noShift.exitCode, 0);
+    EXPECT_NE(noShift.err.find("--shifts"), std::string::npos) << noShift.err;
 }
 
 TEST_F(ExplainFixture, PredictAFolderWithOverlays) {

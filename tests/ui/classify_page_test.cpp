@@ -70,7 +70,15 @@ TEST(ClassifyPage, DroppedImageGetsProbabilitiesAndOverlayTextFileGetsAMessage) 
     ASSERT_EQ(smoothing->count(), 3);
     smoothing->setCurrentIndex(smoothing->findData(QStringLiteral("flips")));
     ASSERT_TRUE(shown.wait(60000));
-    EXPECT_NE(page.viewer()->composedImage(), composed);
+    const QImage smoothed = page.viewer()->composedImage();
+    EXPECT_NE(smoothed, composed);
+    // So do sub-cell shifts.
+    auto *shifts = page.findChild<QComboBox *>(QStringLiteral("shifts"));
+    ASSERT_NE(shifts, nullptr);
+    ASSERT_EQ(shifts->count(), 3);
+    shifts->setCurrentIndex(shifts->findData(2));
+    ASSERT_TRUE(shown.wait(60000));
+    EXPECT_NE(page.viewer()->composedImage(), smoothed);
 
     drop(&page, {QUrl::fromLocalFile(QString::fromStdString((dir / "notes.txt").string()))});
     ASSERT_TRUE(shown.wait(60000));
