@@ -19,10 +19,12 @@ lesion class of the test split:
 
 With --smoothing mirror or flips, step 1 averages the maps of the flipped
 images, each laid over the image and flipped back, as `cxr explain
---smooth` and `--smooth-flips` do.
+--smooth` and `--smooth-flips` do; with --shifts N, each flipped image is
+also moved by N x N fractions of the stride (edges repeated) and each map
+laid back, as `cxr explain --shifts N` does.
 
 Usage: /usr/bin/python3 tools/localisation_check.py RUN/best.pt PHANTOMS [--occlusion-images 6]
-           [--smoothing none|mirror|flips]
+           [--smoothing none|mirror|flips] [--shifts N]
 Analysis only (never used by the product); see docs/explain.md.
 """
 import argparse
@@ -75,33 +77,56 @@ def grad_cam(model, x, target):
     return cam / max(float(cam.max()), 1e-12)  # each map in [0, 1], as CXR Studio's
 
 
-def on_image(cam, size, shape):
-    """The map laid over the image: cell k at input pixel 32 * k, linear in
-    between (constant beyond the outer cells), then resized to the image."""
+def on_image(cam, size, shape, shift=(0, 0)):
+    """The map laid over the image: cell k at input pixel 32 * k, or at
+    32 * k - d when the input's content was moved by d (rows, columns),
+    linear in between (constant beyond the outer cells), then resized to
+    the image."""
     cells = cam.shape[0]
-    u = np.clip((np.arange(size) - OFFSET) / STRIDE, 0, cells - 1)
-    k0 = np.floor(u).astype(int)
-    k1 = np.minimum(k0 + 1, cells - 1)
-    w = u - k0
-    rows = cam[k0] * (1 - w)[:, None] + cam[k1] * w[:, None]
-    full = rows[:, k0] * (1 - w)[None, :] + rows[:, k1] * w[None, :]
+
+    def axis(d):
+        u = np.clip((np.arange(size) + d - OFFSET) / STRIDE, 0, cells - 1)
+        k0 = np.floor(u).astype(int)
+        return k0, np.minimum(k0 + 1, cells - 1), u - k0
+
+    r0, r1, wr = axis(shift[0])
+    c0, c1, wc = axis(shift[1])
+    rows = cam[r0] * (1 - wr)[:, None] + cam[r1] * wr[:, None]
+    full = rows[:, c0] * (1 - wc)[None, :] + rows[:, c1] * wc[None, :]
     image = Image.fromarray(full.astype(np.float32)).resize((shape[1], shape[0]), Image.BILINEAR)
     return np.array(image)
 
 
-FLIPS = {"none": [], "mirror": [(3,)], "flips": [(3,), (2,), (2, 3)]}
+FLIPS = {"none": [()], "mirror": [(), (3,)], "flips": [(), (3,), (2,), (2, 3)]}
 
 
-def grad_cam_peak(model, x, target, shape, smoothing="none"):
+def moved(x, dy, dx):
+    """The input's content moved down by dy and right by dx, edges repeated."""
+    h, w = x.shape[-2:]
+    padded = F.pad(x, (max(dx, 0), max(-dx, 0), max(dy, 0), max(-dy, 0)), mode="replicate")
+    return padded[..., max(-dy, 0):max(-dy, 0) + h, max(-dx, 0):max(-dx, 0) + w]
+
+
+def shift_offsets(shifts):
+    """Offsets along one axis, evenly over one stride, centred on 0 (rounded
+    half away from zero, as std::lround in CXR Studio)."""
+    values = [(k - (shifts - 1) / 2) * STRIDE / shifts for k in range(shifts)]
+    return [int(np.sign(v) * np.floor(abs(v) + 0.5)) for v in values]
+
+
+def grad_cam_peak(model, x, target, shape, smoothing="none", shifts=1):
     size = x.shape[-1]
-    if smoothing == "none":
+    if smoothing == "none" and shifts == 1:
         cam = grad_cam(model, x, target)
         i, j = np.unravel_index(int(cam.argmax()), cam.shape)
         return cell_centre(i, size, shape[0]), cell_centre(j, size, shape[1])
-    total = on_image(grad_cam(model, x, target), size, shape)
+    total = 0
     for dims in FLIPS[smoothing]:
-        back = on_image(grad_cam(model, x.flip(dims), target), size, shape)
-        total = total + np.flip(back, tuple(d - 2 for d in dims))
+        flipped = x.flip(dims) if dims else x
+        for dy in shift_offsets(shifts):
+            for dx in shift_offsets(shifts):
+                back = on_image(grad_cam(model, moved(flipped, dy, dx), target), size, shape, (dy, dx))
+                total = total + (np.flip(back, tuple(d - 2 for d in dims)) if dims else back)
     return np.unravel_index(int(total.argmax()), total.shape)
 
 
@@ -138,6 +163,7 @@ def main():
     parser.add_argument("--split", default="test")
     parser.add_argument("--occlusion-images", type=int, default=6)
     parser.add_argument("--smoothing", choices=sorted(FLIPS), default="none")
+    parser.add_argument("--shifts", type=int, default=1)
     args = parser.parse_args()
     torch.set_num_threads(os.cpu_count() or 1)
     model, classes, preprocessing = load(args.checkpoint)
@@ -153,7 +179,7 @@ def main():
             gray = np.array(Image.open(image_file).convert("L")).astype(np.float32) / 255
             mask = np.array(Image.open(mask_file)) > 0
             x = to_input(gray, preprocessing)
-            y, xx = grad_cam_peak(model, x, target, gray.shape, args.smoothing)
+            y, xx = grad_cam_peak(model, x, target, gray.shape, args.smoothing, args.shifts)
             cam_hits.append(bool(mask[y, xx]))
             reachable_hits.append(reachable(mask, cells, preprocessing["image_size"]))
             if i < args.occlusion_images:

@@ -143,9 +143,13 @@ void writeView(const cv::Mat &resized,
                const Preprocessing &p,
                torch::Tensor &batch,
                int64_t row) {
-    cv::Mat image = resized;
+    // A new Mat for the flip: `resized` may share the caller's pixels, and
+    // flipping it in place would change the image and every later view.
+    cv::Mat image;
     if (view.flip)
         cv::flip(resized, image, *view.flip);
+    else
+        image = resized;
     writeNormalisedChw(shifted(image, view.shift), p, batch[row].data_ptr<float>());
 }
 

@@ -113,32 +113,61 @@ cv::Mat moved(const cv::Mat &image, cv::Point shift) {
     return out;
 }
 
-// Sub-cell shifts average the maps of the image moved by -8 and +8 px (at
-// stride 32) in each axis, each moved back onto the image. Rebuilt here
-// from plain explanations of moved images, on an image the network sees at
+// A smoothed heatmap is the average of its views: the image flipped, then
+// moved by -8 and +8 px (at stride 32) in each axis, each view's map moved
+// back and flipped back onto the image. Rebuilt here from plain
+// explanations of flipped and moved images, on an image the network sees at
 // its own size: the two must agree away from the borders, which a map laid
-// back the wrong way (16 px off) or not at all (8 px off) would not.
-TEST(Classifier, ShiftedViewsAreLaidBackOnTheImage) {
+// back the wrong way (16 px off) or not at all (8 px off), or views made
+// from an image flipped in place, would not.
+TEST(Classifier, SmoothedMapIsTheAverageOfItsViews) {
     test::TempDir dir;
     const Classifier classifier = Classifier::load(writeModel(dir, 160));
+    // An asymmetric image with strong content: the maps of a random network
+    // otherwise depend more on the position in the frame than on the image,
+    // and a view made from the wrong flip would go unnoticed.
     cv::Mat image(160, 160, CV_32FC1);
-    cv::randu(image, 0.0, 1.0);
-    cv::GaussianBlur(image, image, cv::Size(0, 0), 6.0); // features larger than a pixel
-    const Explanation shifted =
-        classifier.explain(image, 1, CamMethod::GradCam, CamSmoothing{Smoothing::None, 2});
-    cv::Mat rebuilt = cv::Mat::zeros(image.size(), CV_32F);
-    for (int dy : {-8, 8})
-        for (int dx : {-8, 8})
-            rebuilt += moved(classifier.explain(moved(image, {dx, dy}), 1).heatmap, {-dx, -dy});
-    double peak = 0;
-    cv::minMaxLoc(rebuilt, nullptr, &peak);
-    ASSERT_GT(peak, 0.0);
-    rebuilt /= peak;
+    cv::randu(image, 0.0, 0.3);
+    cv::circle(image, {52, 40}, 18, cv::Scalar(1.0), cv::FILLED);
+    cv::rectangle(image, cv::Rect(100, 96, 30, 44), cv::Scalar(0.8), cv::FILLED);
+    cv::GaussianBlur(image, image, cv::Size(0, 0), 2.0);
+    const cv::Mat original = image.clone();
     const cv::Rect inside(16, 16, 128, 128);
-    EXPECT_LT(cv::norm(shifted.heatmap(inside), rebuilt(inside), cv::NORM_INF), 0.02);
-    // And the views matter: the plain map of the same image is not this one.
-    const Explanation plain = classifier.explain(image, 1);
-    EXPECT_GT(cv::norm(plain.heatmap(inside), rebuilt(inside), cv::NORM_INF), 0.1);
+    for (const CamSmoothing smoothing : {CamSmoothing{Smoothing::None, 2},
+                                         CamSmoothing{Smoothing::Flips, 1},
+                                         CamSmoothing{Smoothing::Flips, 2}}) {
+        SCOPED_TRACE(std::string(smoothingName(smoothing.flips)) + " with shifts " +
+                     std::to_string(smoothing.shifts));
+        const Explanation smoothed = classifier.explain(image, 1, CamMethod::GradCam, smoothing);
+        EXPECT_EQ(cv::norm(image, original, cv::NORM_INF), 0.0) << "the caller's image changed";
+        const std::vector<int> flips = smoothing.flips == Smoothing::Flips
+                                           ? std::vector<int>{2, 1, 0, -1}
+                                           : std::vector<int>{2};
+        const std::vector<int> offsets =
+            smoothing.shifts == 2 ? std::vector<int>{-8, 8} : std::vector<int>{0};
+        cv::Mat rebuilt = cv::Mat::zeros(image.size(), CV_32F);
+        for (int flip : flips) { // 2: not flipped
+            cv::Mat view = image.clone();
+            if (flip != 2)
+                cv::flip(image, view, flip);
+            for (int dy : offsets)
+                for (int dx : offsets) {
+                    cv::Mat map =
+                        moved(classifier.explain(moved(view, {dx, dy}), 1).heatmap, {-dx, -dy});
+                    if (flip != 2)
+                        cv::flip(map, map, flip);
+                    rebuilt += map;
+                }
+        }
+        double peak = 0;
+        cv::minMaxLoc(rebuilt, nullptr, &peak);
+        ASSERT_GT(peak, 0.0);
+        rebuilt /= peak;
+        EXPECT_LT(cv::norm(smoothed.heatmap(inside), rebuilt(inside), cv::NORM_INF), 0.02);
+        // And the views matter: the plain map of the same image is not this one.
+        const Explanation plain = classifier.explain(image, 1);
+        EXPECT_GT(cv::norm(plain.heatmap(inside), rebuilt(inside), cv::NORM_INF), 0.1);
+    }
     EXPECT_THROW(classifier.explain(image, 1, CamMethod::GradCam, CamSmoothing{Smoothing::None, 0}),
                  std::invalid_argument);
 }
