@@ -54,11 +54,6 @@ mapFromGradient(const torch::Tensor &grad, const torch::Tensor &activations, Cam
     return map;
 }
 
-void checkTarget(int target, const torch::Tensor &logits) {
-    if (target < 0 || target >= logits.size(1))
-        throw std::invalid_argument("target class " + std::to_string(target) + " is out of range");
-}
-
 } // namespace
 
 CamResult classActivationMap(NetworkImpl &network,
@@ -73,35 +68,14 @@ CamResult classActivationMap(NetworkImpl &network,
     const torch::Tensor logits = network.classify(features);
     const int target =
         targetClass ? *targetClass : static_cast<int>(logits.argmax(1).item<int64_t>());
-    checkTarget(target, logits);
+    if (target < 0 || target >= logits.size(1))
+        throw std::invalid_argument("target class " + std::to_string(target) + " is out of range");
     const torch::Tensor grad = torch::autograd::grad({logits[0][target]}, {features})[0];
     CamResult result;
     result.logits = logits.detach();
     result.targetClass = target;
     result.map = mapFromGradient(grad[0], features.detach()[0], method);
     return result;
-}
-
-std::vector<cv::Mat> classActivationMaps(NetworkImpl &network,
-                                         const at::Tensor &inputs,
-                                         int targetClass,
-                                         CamMethod method,
-                                         InferenceNetwork *backbone) {
-    if (inputs.dim() != 4)
-        throw std::invalid_argument("classActivationMaps expects N x C x H x W images");
-    const torch::Tensor features = leafFeatures(network, inputs, backbone);
-    torch::AutoGradMode enableGrad(true);
-    const torch::Tensor logits = network.classify(features);
-    checkTarget(targetClass, logits);
-    // In eval mode each image's score depends on its own features only, so
-    // the gradient of the sum holds every image's own gradient.
-    const torch::Tensor grad =
-        torch::autograd::grad({logits.select(1, targetClass).sum()}, {features})[0];
-    const torch::Tensor activations = features.detach();
-    std::vector<cv::Mat> maps;
-    for (int64_t i = 0; i < inputs.size(0); ++i)
-        maps.push_back(mapFromGradient(grad[i], activations[i], method));
-    return maps;
 }
 
 } // namespace cxr

@@ -3,7 +3,6 @@
 
 #include <optional>
 #include <string>
-#include <vector>
 
 #include <ATen/core/Tensor.h>
 #include <opencv2/core/mat.hpp>
@@ -33,14 +32,5 @@ CamResult classActivationMap(NetworkImpl &network,
                              std::optional<int> targetClass,
                              CamMethod method,
                              InferenceNetwork *backbone = nullptr);
-
-// The maps of a batch of inputs (N x 3 x S x S) for one class, as
-// classActivationMap computes them one by one, in one pass through the
-// backbone (faster per image on CPU).
-std::vector<cv::Mat> classActivationMaps(NetworkImpl &network,
-                                         const at::Tensor &inputs,
-                                         int targetClass,
-                                         CamMethod method,
-                                         InferenceNetwork *backbone = nullptr);
 
 } // namespace cxr
