@@ -9,28 +9,36 @@
 
 namespace cxr {
 
-namespace {
-
-// The feature map of a batch, computed without recording a graph: Grad-CAM
-// needs the gradient with respect to the feature map only, which the head
-// alone provides. The map then becomes the leaf of a tiny graph (pool +
-// head), so explaining costs about one inference and no parameter gradient
-// is ever accumulated.
-torch::Tensor
-leafFeatures(NetworkImpl &network, const at::Tensor &inputs, InferenceNetwork *backbone) {
+CamResult classActivationMap(NetworkImpl &network,
+                             const at::Tensor &input,
+                             std::optional<int> targetClass,
+                             CamMethod method,
+                             InferenceNetwork *backbone) {
+    if (input.dim() != 4 || input.size(0) != 1)
+        throw std::invalid_argument("classActivationMap expects one image (1 x C x H x W)");
     network.eval();
+    // The backbone runs without recording a graph: Grad-CAM needs the
+    // gradient with respect to the feature map only, which the head alone
+    // provides. The map then becomes the leaf of a tiny graph (pool + head),
+    // so explaining costs about one inference and no parameter gradient is
+    // ever accumulated.
     torch::Tensor features;
     {
         torch::NoGradGuard noGrad;
-        features = backbone ? backbone->features(inputs) : network.features(inputs);
+        features = backbone ? backbone->features(input) : network.features(input);
     }
-    return features.detach().requires_grad_(true);
-}
+    torch::AutoGradMode enableGrad(true);
+    features = features.detach().requires_grad_(true);
+    const torch::Tensor logits = network.classify(features);
+    const int classes = static_cast<int>(logits.size(1));
+    const int target =
+        targetClass ? *targetClass : static_cast<int>(logits.argmax(1).item<int64_t>());
+    if (target < 0 || target >= classes)
+        throw std::invalid_argument("target class " + std::to_string(target) + " is out of range");
+    const torch::Tensor score = logits[0][target];
+    const torch::Tensor grad = torch::autograd::grad({score}, {features})[0][0]; // C x h x w
+    const torch::Tensor activations = features.detach()[0];
 
-// One image's map from its feature map and the class score's gradient
-// (both C x h x w), ReLU'd and divided by its maximum.
-cv::Mat
-mapFromGradient(const torch::Tensor &grad, const torch::Tensor &activations, CamMethod method) {
     torch::Tensor weights; // C
     if (method == CamMethod::GradCam) {
         // Selvaraju et al. (2017), eq. 1: global-average-pooled gradients.
@@ -49,32 +57,12 @@ mapFromGradient(const torch::Tensor &grad, const torch::Tensor &activations, Cam
     const double peak = cam.max().item<double>();
     cam = peak > 0 ? cam / peak : torch::zeros_like(cam);
     cam = cam.contiguous().to(torch::kFloat);
-    cv::Mat map(static_cast<int>(cam.size(0)), static_cast<int>(cam.size(1)), CV_32FC1);
-    std::memcpy(map.data, cam.data_ptr<float>(), cam.numel() * sizeof(float));
-    return map;
-}
 
-} // namespace
-
-CamResult classActivationMap(NetworkImpl &network,
-                             const at::Tensor &input,
-                             std::optional<int> targetClass,
-                             CamMethod method,
-                             InferenceNetwork *backbone) {
-    if (input.dim() != 4 || input.size(0) != 1)
-        throw std::invalid_argument("classActivationMap expects one image (1 x C x H x W)");
-    const torch::Tensor features = leafFeatures(network, input, backbone);
-    torch::AutoGradMode enableGrad(true);
-    const torch::Tensor logits = network.classify(features);
-    const int target =
-        targetClass ? *targetClass : static_cast<int>(logits.argmax(1).item<int64_t>());
-    if (target < 0 || target >= logits.size(1))
-        throw std::invalid_argument("target class " + std::to_string(target) + " is out of range");
-    const torch::Tensor grad = torch::autograd::grad({logits[0][target]}, {features})[0];
     CamResult result;
     result.logits = logits.detach();
     result.targetClass = target;
-    result.map = mapFromGradient(grad[0], features.detach()[0], method);
+    result.map = cv::Mat(static_cast<int>(cam.size(0)), static_cast<int>(cam.size(1)), CV_32FC1);
+    std::memcpy(result.map.data, cam.data_ptr<float>(), cam.numel() * sizeof(float));
     return result;
 }
 
