@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cam_options.h"
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "data/dataset_scan.h"
@@ -22,27 +23,11 @@ namespace cxr::cli {
 namespace {
 
 struct ExplainArgs {
-    std::string model, image, out, heatmap, className, method = "gradcam", colormap = "jet";
+    std::string model, image, out, heatmap, className, colormap = "jet";
     std::string dataset, masks, split = "test";
     double opacity = 0.45;
-    int shifts = 1;
-    bool json = false, smooth = false, smoothFlips = false;
-
-    CamSmoothing smoothing() const {
-        return {smoothFlips ? Smoothing::Flips
-                : smooth    ? Smoothing::Mirror
-                            : Smoothing::None,
-                shifts};
-    }
-    // "flips, 2x2 shifts", or "" for a single map.
-    std::string smoothingText() const {
-        const CamSmoothing s = smoothing();
-        std::string text = s.flips == Smoothing::None ? "" : smoothingName(s.flips);
-        if (s.shifts > 1)
-            text += (text.empty() ? "" : ", ") + std::to_string(s.shifts) + "x" +
-                    std::to_string(s.shifts) + " shifts";
-        return text;
-    }
+    bool json = false;
+    CamArgs cam;
 };
 
 int runLocalisation(const Classifier &classifier, const ExplainArgs &args, CamMethod method) {
@@ -57,7 +42,7 @@ int runLocalisation(const Classifier &classifier, const ExplainArgs &args, CamMe
         args.masks,
         *split,
         method,
-        args.smoothing(),
+        args.cam.smoothing(),
         [&progress](std::size_t done, std::size_t total) { progress.update(done, total); });
     progress.finish();
     for (const Rejected &r : report.skipped)
@@ -66,8 +51,8 @@ int runLocalisation(const Classifier &classifier, const ExplainArgs &args, CamMe
         throw Error("no image of the " + args.split +
                     " split has a non-empty lesion mask under \"" + args.masks + "\"");
     std::cout << std::fixed << std::setprecision(3) << camMethodName(method);
-    if (!args.smoothingText().empty())
-        std::cout << " (smoothing: " << args.smoothingText() << ")";
+    if (!args.cam.smoothingText().empty())
+        std::cout << " (smoothing: " << args.cam.smoothingText() << ")";
     std::cout << " on " << report.overall.images << " " << args.split << " images with lesions\n";
     for (std::size_t c = 0; c < report.classes.size(); ++c)
         std::cout << "  " << std::left << std::setw(10) << report.classes[c] << std::right
@@ -81,9 +66,7 @@ int runLocalisation(const Classifier &classifier, const ExplainArgs &args, CamMe
 
 int runExplain(const ExplainArgs &args) {
     try {
-        const auto method = parseCamMethod(args.method);
-        if (!method)
-            throw Error("unknown method \"" + args.method + "\" (gradcam or gradcam++)");
+        const CamMethod method = args.cam.camMethod();
         const auto colormap = parseColormap(args.colormap);
         if (!colormap)
             throw Error("unknown colormap \"" + args.colormap + "\" (jet, inferno or gray)");
@@ -91,7 +74,7 @@ int runExplain(const ExplainArgs &args) {
         if (!args.dataset.empty()) {
             if (args.masks.empty())
                 throw Error("--dataset needs --masks (the folder of ground-truth lesion masks)");
-            return runLocalisation(classifier, args, *method);
+            return runLocalisation(classifier, args, method);
         }
         if (args.image.empty() || args.out.empty())
             throw Error("give an IMAGE and --out OVERLAY.png (or --dataset and --masks)");
@@ -107,7 +90,8 @@ int runExplain(const ExplainArgs &args) {
             }
         }
         const DecodedImage decoded = decodeImage(args.image);
-        const Explanation e = classifier.explain(decoded.pixels, target, *method, args.smoothing());
+        const Explanation e =
+            classifier.explain(decoded.pixels, target, method, args.cam.smoothing());
         OverlayOptions overlay;
         overlay.colormap = *colormap;
         overlay.opacity = args.opacity;
@@ -127,9 +111,9 @@ int runExplain(const ExplainArgs &args) {
                                          classes[static_cast<std::size_t>(e.prediction.label)]},
                                         {"explained_class",
                                          classes[static_cast<std::size_t>(e.targetClass)]},
-                                        {"method", camMethodName(*method)},
-                                        {"smoothing", smoothingName(args.smoothing().flips)},
-                                        {"shifts", args.shifts},
+                                        {"method", camMethodName(method)},
+                                        {"smoothing", smoothingName(args.cam.smoothing().flips)},
+                                        {"shifts", args.cam.shifts},
                                         {"probabilities", probabilities},
                                         {"overlay", args.out}}
                              .dump(2)
@@ -138,7 +122,7 @@ int runExplain(const ExplainArgs &args) {
             std::cout << args.image << ": " << classes[static_cast<std::size_t>(e.prediction.label)]
                       << " (p=" << std::fixed << std::setprecision(3)
                       << e.prediction.probabilities[static_cast<std::size_t>(e.prediction.label)]
-                      << "); " << camMethodName(*method) << " for "
+                      << "); " << camMethodName(method) << " for "
                       << classes[static_cast<std::size_t>(e.targetClass)] << " written to "
                       << args.out << "\nResearch and teaching software - not for clinical use.\n";
         }
@@ -160,24 +144,11 @@ void addExplainCommand(CLI::App &app, int &exitCode) {
     cmd->add_option("--out", a->out, "Overlay PNG to write (the image's size)");
     cmd->add_option("--heatmap", a->heatmap, "Also write the raw heatmap as an 8-bit PNG");
     cmd->add_option("--class", a->className, "Class to explain (default: the predicted one)");
-    cmd->add_option("--method", a->method, "gradcam or gradcam++")->capture_default_str();
     cmd->add_option("--opacity", a->opacity, "Heatmap opacity 0..1")
         ->check(CLI::Range(0.0, 1.0))
         ->capture_default_str();
     cmd->add_option("--colormap", a->colormap, "jet, inferno or gray")->capture_default_str();
-    CLI::Option *mirror =
-        cmd->add_flag("--smooth", a->smooth, "Average with the mirrored image's heatmap");
-    cmd->add_flag("--smooth-flips",
-                  a->smoothFlips,
-                  "Average over the image's left-right, up-down and both flips (cancels "
-                  "evidence a model learned to place beside a lesion, on any side)")
-        ->excludes(mirror);
-    cmd->add_option("--shifts",
-                    a->shifts,
-                    "Also average over N x N copies shifted by fractions of the feature map's "
-                    "32 px stride: a heatmap N times finer (N x N times the passes)")
-        ->check(CLI::Range(1, CamSmoothing::kMaxShifts))
-        ->capture_default_str();
+    addCamOptions(*cmd, a->cam);
     cmd->add_flag("--json", a->json, "Print JSON");
     cmd->add_option("--dataset", a->dataset, "Score a dataset split against --masks instead");
     cmd->add_option("--masks", a->masks, "Ground-truth lesion masks (same relative paths)");

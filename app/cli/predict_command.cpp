@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
-// `cxr predict MODEL.pt IMAGE... [--json]`: class probabilities per image.
+// `cxr predict MODEL.pt IMAGE... [--json]`: class probabilities per image;
+// `cxr predict MODEL.pt --folder DIR --out predictions.csv [--overlays DIR]`.
 #include <iomanip>
 #include <iostream>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
+#include "cli/cam_options.h"
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "errors.h"
@@ -20,6 +22,7 @@ struct PredictArgs {
     std::vector<std::string> images;
     bool json = false;
     std::string folder, out, overlays;
+    CamArgs cam; // how the overlays' heatmaps are made
 };
 
 // `cxr predict MODEL --folder DIR --out predictions.csv [--overlays DIR]`
@@ -32,6 +35,8 @@ int runFolder(const Classifier &classifier, const PredictArgs &args) {
         std::cerr << "skipped " << r.path.string() << ": " << r.reason << "\n";
     BatchPredictOptions options;
     options.overlaysDir = args.overlays;
+    options.method = args.cam.camMethod();
+    options.smoothing = args.cam.smoothing();
     ProgressLine progress("predict");
     options.progress = [&progress](std::size_t done, std::size_t total) {
         progress.update(done, total);
@@ -114,6 +119,7 @@ void addPredictCommand(CLI::App &app, int &exitCode) {
     cmd->add_option("--out", args->out, "With --folder: the predictions CSV to write");
     cmd->add_option("--overlays", args->overlays, "With --folder: write Grad-CAM overlays here");
     cmd->add_flag("--json", args->json, "Print a JSON list instead of lines");
+    addCamOptions(*cmd, args->cam);
     cmd->footer("Exit code: 0 all classified, 3 some images failed, 1 none could be.");
     cmd->callback([args, &exitCode] { exitCode = runPredict(*args); });
 }

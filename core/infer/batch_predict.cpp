@@ -59,8 +59,8 @@ BatchPredictResult predictBatch(const Classifier &classifier,
                     predictions[i] = classifier.predict(decoded.pixels);
                     return;
                 }
-                const Explanation e =
-                    classifier.explain(decoded.pixels, std::nullopt, options.method);
+                const Explanation e = classifier.explain(
+                    decoded.pixels, std::nullopt, options.method, options.smoothing);
                 predictions[i] = e.prediction;
                 const fs::path out =
                     options.overlaysDir / (images[i].stem().string() + ".overlay.png");

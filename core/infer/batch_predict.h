@@ -16,6 +16,7 @@ class Classifier;
 struct BatchPredictOptions {
     std::filesystem::path overlaysDir; // empty: no overlays
     CamMethod method = CamMethod::GradCam;
+    CamSmoothing smoothing;
     OverlayOptions overlay;
     int threads = 2; // decoding and writing; forward passes are serialised
     ProgressFn progress;
@@ -33,9 +34,9 @@ std::vector<std::filesystem::path> imagesInFolder(const std::filesystem::path &f
 
 // Classifies `images` and writes `csv` (image, label, one probability column
 // per class, in input order; written atomically at the end). With an
-// overlays folder, each image's Grad-CAM overlay goes there as
-// <name>.overlay.png. Bad images are listed in the result and skipped.
-// Throws Cancelled, or Error when the CSV or an overlay cannot be written.
+// overlays folder, each image's heatmap (by `method`, averaged over
+// `smoothing`) goes there as an overlay, <name>.overlay.png. Bad images are listed in the result
+// and skipped. Throws Cancelled, or Error when the CSV or an overlay cannot be written.
 BatchPredictResult predictBatch(const Classifier &classifier,
                                 const std::vector<std::filesystem::path> &images,
                                 const std::filesystem::path &csv,

@@ -205,6 +205,40 @@ TEST_F(ExplainFixture, PredictAFolderWithOverlays) {
     for ([[maybe_unused]] const auto &e : fs::directory_iterator(dir / "ov"))
         ++overlays;
     EXPECT_EQ(overlays, 8u);
+
+    // The overlays take the heatmap options of `cxr explain`.
+    fs::remove(dir / "images" / "NORMAL" / "broken.png");
+    const test::CliResult smoothed = test::runCli({"predict",
+                                                   model().string(),
+                                                   "--folder",
+                                                   (dir / "images").string(),
+                                                   "--out",
+                                                   (dir / "p2.csv").string(),
+                                                   "--overlays",
+                                                   (dir / "ov2").string(),
+                                                   "--method",
+                                                   "gradcam++",
+                                                   "--smooth-flips",
+                                                   "--shifts",
+                                                   "2"});
+    ASSERT_EQ(smoothed.exitCode, 0) << smoothed.err;
+    // Same predictions (always the image's own), other heatmaps.
+    EXPECT_EQ(test::readFile(dir / "p2.csv"), csv);
+    std::size_t different = 0;
+    for (const auto &e : fs::directory_iterator(dir / "ov"))
+        different += test::readFile(e.path()) != test::readFile(dir / "ov2" / e.path().filename());
+    EXPECT_GT(different, 0u);
+    const test::CliResult tooMany = test::runCli({"predict",
+                                                  model().string(),
+                                                  "--folder",
+                                                  (dir / "images").string(),
+                                                  "--out",
+                                                  (dir / "p3.csv").string(),
+                                                  "--shifts",
+                                                  "9"});
+    EXPECT_NE(tooMany.exitCode, 0);
+    EXPECT_NE(tooMany.err.find("--shifts"), std::string::npos) << tooMany.err;
+    EXPECT_FALSE(fs::exists(dir / "p3.csv"));
 }
 
 } // namespace
