@@ -41,8 +41,9 @@ std::optional<Smoothing> parseSmoothing(const std::string &name);
 // single map's peak; the shifted maps interleave into a grid `shifts` times
 // finer, and averaging them also removes the part of the map that depends
 // on where the image falls on the stride (the aliasing of strided
-// convolutions). Morbidelli et al. 2020 ("Augmented Grad-CAM") combine
-// shifted maps the same way into a higher-resolution map.
+// convolutions). Morbidelli et al. 2020 ("Augmented Grad-CAM") also
+// combine the maps of moved copies into a finer map, by a regularised
+// super-resolution where this takes the plain average.
 struct CamSmoothing {
     Smoothing flips = Smoothing::None;
     int shifts = 1; // per axis; 1 is no shift
