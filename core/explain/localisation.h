@@ -36,9 +36,9 @@ void scoreHeatmap(const cv::Mat &heatmap, const cv::Mat &mask, bool &hit, double
 
 // Scores the heatmaps of the images of `split` whose mask (at the same
 // relative path under `masksDir`) is not empty, i.e. images with a lesion,
-// for their true class, made by `method` averaged over `smoothing`. Images whose
-// class the model does not know, or whose mask is missing, are skipped with
-// a reason.
+// for their true class, made by `method` averaged over `smoothing`. Images
+// whose class the model does not know, or whose mask is missing, are skipped
+// with a reason.
 LocalisationReport scoreLocalisation(const Classifier &classifier,
                                      const DatasetIndex &index,
                                      const std::filesystem::path &masksDir,

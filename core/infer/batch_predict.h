@@ -35,8 +35,9 @@ std::vector<std::filesystem::path> imagesInFolder(const std::filesystem::path &f
 // Classifies `images` and writes `csv` (image, label, one probability column
 // per class, in input order; written atomically at the end). With an
 // overlays folder, each image's heatmap (by `method`, averaged over
-// `smoothing`) goes there as an overlay, <name>.overlay.png. Bad images are listed in the result
-// and skipped. Throws Cancelled, or Error when the CSV or an overlay cannot be written.
+// `smoothing`) goes there as an overlay, <name>.overlay.png. Bad images are
+// listed in the result and skipped. Throws Cancelled, or Error when the CSV
+// or an overlay cannot be written.
 BatchPredictResult predictBatch(const Classifier &classifier,
                                 const std::vector<std::filesystem::path> &images,
                                 const std::filesystem::path &csv,
