@@ -7,6 +7,7 @@
 #include "allocator_tuning.h"
 #include "charts_page.h"
 #include "classify_page.h"
+#include "library_versions.h"
 #include "main_window.h"
 #include "training_page.h"
 
@@ -18,7 +19,12 @@ int main(int argc, char **argv) {
     QApplication::setApplicationName(QStringLiteral("cxr-studio"));
     QApplication::setOrganizationName(QStringLiteral("cxr-studio"));
     QApplication::setApplicationDisplayName(QStringLiteral("CXR Studio"));
-    QApplication::setApplicationVersion(QStringLiteral(CXR_VERSION));
+    // --version prints this after the program's name: the libraries too.
+    QString version = QStringLiteral(CXR_VERSION "\n  Qt %1").arg(QString::fromLatin1(qVersion()));
+    for (const auto &[name, libraryVersion] : cxr::coreLibraryVersions())
+        version += QStringLiteral("\n  %1 %2")
+                       .arg(QString::fromStdString(name), QString::fromStdString(libraryVersion));
+    QApplication::setApplicationVersion(version);
     QApplication::setDesktopFileName(QStringLiteral("cxr-studio"));
 
     QCommandLineParser parser;
@@ -36,7 +42,7 @@ int main(int argc, char **argv) {
                                    QStringLiteral("file"));
     const QCommandLineOption page(
         QStringLiteral("page"),
-        QStringLiteral("Start on this page: dataset, training, classify."),
+        QStringLiteral("Start on this page: dataset, charts, training, classify."),
         QStringLiteral("name"));
     parser.addOption(dataset);
     parser.addOption(demo);

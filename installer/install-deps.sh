@@ -3,19 +3,38 @@
 # Installs the Debian 12 packages CXR Studio builds and tests with.
 # Idempotent and non-interactive: only missing packages are installed.
 # Works as root or through sudo.
+# Usage: installer/install-deps.sh [--package] [--fresh-check]
+#   --package      also the tools installer/package.sh uses (help2man, lintian, appstream)
+#   --fresh-check  also what installer/fresh-check.sh uses (debootstrap)
+#
+# Every package the configure, build, tests and run.sh need is named here:
+# packages are installed without their recommendations, so nothing may be
+# left to a recommendation (libdnnl-dev's CMake config needs OpenCL's, which
+# libdnnl-dev only recommends).
 set -euo pipefail
 
 # Build and run-time libraries.
 packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev libqcustomplot-dev
-    libtorch-dev libdnnl-dev libopencv-dev libdcmtk-dev
+    libtorch-dev libdnnl-dev ocl-icd-opencl-dev libopencv-dev libdcmtk-dev
     nlohmann-json3-dev libcli11-dev libcsv-dev libssl-dev libcurl4-openssl-dev
-    libgtest-dev libgmock-dev zlib1g-dev libqt6svg6
+    libgtest-dev libgmock-dev zlib1g-dev
+    qt6-qpa-plugins libqt6svg6
     clang-format
 )
 # Test- and benchmark-only: PyTorch reference, headless display.
 packages+=(python3-torchvision python3-torch xvfb xauth)
+for option in "$@"; do
+    case $option in
+    --package) packages+=(help2man lintian appstream desktop-file-utils dpkg-dev file) ;;
+    --fresh-check) packages+=(debootstrap) ;;
+    *)
+        echo "install-deps: unknown option $option" >&2
+        exit 2
+        ;;
+    esac
+done
 
 missing=()
 for p in "${packages[@]}"; do

@@ -19,6 +19,7 @@
 #include <QScrollArea>
 #include <QSpinBox>
 #include <QSplitter>
+#include <QStandardPaths>
 #include <QVBoxLayout>
 
 #include "preferences_dialog.h"
@@ -27,6 +28,13 @@
 
 namespace cxr::ui {
 namespace {
+
+// New runs go to the user's data folder (XDG_DATA_HOME/cxr-studio/runs,
+// usually ~/.local/share/cxr-studio/runs), never next to the program.
+QString defaultRunsFolder() {
+    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
+        .filePath(QStringLiteral("cxr-studio/runs"));
+}
 
 QDoubleSpinBox *probabilityBox(QWidget *parent) {
     auto *box = new QDoubleSpinBox(parent);
@@ -233,10 +241,10 @@ void TrainingPage::setRunFolder(const QString &path) { m_runFolder->setText(path
 
 QString TrainingPage::newRunFolder() const {
     const QString preset = m_preset->currentData().toString();
-    return QDir::home().filePath(
-        QStringLiteral("cxr-runs/%1-%2")
-            .arg(QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")),
-                 preset.isEmpty() ? QStringLiteral("custom") : preset.toLower()));
+    return QDir(defaultRunsFolder())
+        .filePath(QStringLiteral("%1-%2").arg(
+            QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")),
+            preset.isEmpty() ? QStringLiteral("custom") : preset.toLower()));
 }
 
 void TrainingPage::applyPreset(int index) {
@@ -348,8 +356,8 @@ void TrainingPage::resume() {
 }
 
 void TrainingPage::openRun() {
-    const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Open a run folder"), QDir::home().filePath(QStringLiteral("cxr-runs")));
+    const QString dir =
+        QFileDialog::getExistingDirectory(this, tr("Open a run folder"), defaultRunsFolder());
     if (dir.isEmpty())
         return;
     QString error;
@@ -363,7 +371,7 @@ void TrainingPage::openRun() {
 
 void TrainingPage::compareRun() {
     const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Compare with a run folder"), QDir::home().filePath(QStringLiteral("cxr-runs")));
+        this, tr("Compare with a run folder"), defaultRunsFolder());
     QString error;
     if (!dir.isEmpty() && !m_charts->loadRun(dir, true, &error))
         QMessageBox::warning(this, tr("Compare"), error);

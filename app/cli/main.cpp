@@ -3,18 +3,37 @@
 // not for clinical use.
 #include <exception>
 #include <iostream>
+#include <string>
 
 #include <CLI/CLI.hpp>
 
 #include "allocator_tuning.h"
 #include "cli/commands.h"
+#include "library_versions.h"
+
+namespace {
+
+// `cxr --version`: the program's version, then the libraries it runs with, so
+// that a bug report says everything that matters in one paste.
+std::string versionText() {
+    std::string text = "cxr " CXR_VERSION "\n";
+    for (const auto &[name, version] : cxr::coreLibraryVersions())
+        text += "  " + name + " " + version + "\n";
+#ifdef CXR_QT_VERSION
+    text += "  Qt " CXR_QT_VERSION " (cxr-studio only; cxr does not load Qt)\n";
+#endif
+    text += "Research and teaching software - not for clinical use.";
+    return text;
+}
+
+} // namespace
 
 int main(int argc, char **argv) {
     cxr::tuneAllocatorForLargeBuffers();
     CLI::App app{"cxr " CXR_VERSION ": train and explain chest X-ray classifiers.\n"
                  "Research and teaching software - not for clinical use."};
     app.require_subcommand(1);
-    app.set_version_flag("--version", "cxr " CXR_VERSION);
+    app.set_version_flag("--version", versionText, "Print the version and library versions");
     int exitCode = 0;
     cxr::cli::addStatsCommand(app, exitCode);
     cxr::cli::addPhantomsCommand(app, exitCode);
