@@ -46,6 +46,7 @@ die() {
     exit 1
 }
 [ "$(id -u)" -eq 0 ] || die "must run as root (debootstrap and chroot need it)"
+command -v debootstrap >/dev/null || "$source_dir/installer/install-deps.sh" --fresh-check
 
 export DEBIAN_FRONTEND=noninteractive
 suite=bookworm
@@ -76,7 +77,7 @@ phase() { # name: starts timing a phase
 phase_done() {
     local seconds=$(($(date +%s) - phase_start))
     printf 'fresh-check: [%s] done in %d min %02d s\n' "$phase_name" $((seconds / 60)) $((seconds % 60))
-    timings+=("$(printf '%-34s %4d s' "$phase_name" "$seconds")")
+    timings+=("$(printf '%-46s %4d s' "$phase_name" "$seconds")")
 }
 timings=()
 # Long, chatty steps write to a log here; a failing step prints its tail.
@@ -95,32 +96,45 @@ logged() {
 keep_logs=0
 
 roots=()
-# mounts_under DIR: every mount point below DIR, deepest first (raw list:
-# one path a line, no tree drawing).
+# mounts_under DIR: every mount point below DIR, deepest first, read from
+# the kernel's own table (field 5 of /proc/self/mountinfo).
 mounts_under() {
-    findmnt --list --raw --noheadings --output TARGET | awk -v p="$1/" 'index($0, p) == 1' | sort -r -u
+    awk -v p="$1/" 'index($5, p) == 1 { print $5 }' /proc/self/mountinfo | sort -r -u
 }
 cleanup() {
-    local r m pass
+    set +e
+    local r m pass pid
     for r in "${roots[@]}"; do
+        # Processes still running in the root (a daemon a package started)
+        # would keep its mounts busy.
+        for pid in /proc/[0-9]*; do
+            [ "$(readlink "$pid/root" 2>/dev/null)" = "$r" ] && kill -9 "${pid#/proc/}" 2>/dev/null
+        done
         # Unmount everything below the root, deepest first, and delete the
         # root only when nothing is mounted there any more: the caches and the
         # shared data are bind mounts of the host's own folders.
         for pass in 1 2 3 4 5; do
             [ -z "$(mounts_under "$r")" ] && break
             while read -r m; do
-                umount "$m" 2>/dev/null || umount --lazy "$m" 2>/dev/null || true
+                umount "$m" 2>/dev/null || umount --lazy "$m" 2>/dev/null
             done < <(mounts_under "$r")
         done
-        if [ -n "$(mounts_under "$r")" ]; then
-            echo "fresh-check: $r still has mounts; left in place:" >&2
-            mounts_under "$r" >&2
+        if [ ! -r /proc/self/mountinfo ] || [ -n "$(mounts_under "$r")" ]; then
+            echo "fresh-check: $r may still have mounts; left in place" >&2
         else
             rm -rf --one-file-system "$r"
         fi
     done
 }
-trap 'cleanup; [ "$keep_logs" = 1 ] && echo "fresh-check: logs kept in $logs" >&2 || rm -rf "$logs"' EXIT
+finish() {
+    cleanup
+    if [ "$keep_logs" = 1 ]; then
+        echo "fresh-check: logs kept in $logs" >&2
+    else
+        rm -rf "$logs"
+    fi
+}
+trap finish EXIT
 trap 'exit 130' INT TERM
 
 # make_root: a minimal Debian 12 root with apt sources and the shared caches.
@@ -245,23 +259,24 @@ check_package() {
     # satisfy one of its dependencies by accident.
     logged install-xvfb in_root /tmp apt-get install -y -qq --no-install-recommends xvfb xauth \
         x11-utils || die "could not install xvfb for the window check"
-    local windows
-    windows=$(in_root /tmp xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
+    # The main window: the largest window titled "CXR Studio", mapped and
+    # at least 640 x 400 pixels (Qt also makes 1 x 1 helper windows).
+    local report
+    report=$(in_root /tmp xvfb-run -a -s "-screen 0 1280x800x24" sh -c '
         cxr-studio --demo >/tmp/studio.log 2>&1 & pid=$!
         sleep 12
-        kill -0 $pid || { echo "EXITED"; cat /tmp/studio.log; exit 1; }
-        xwininfo -root -tree
+        kill -0 $pid || { echo "cxr-studio exited:"; cat /tmp/studio.log; exit 1; }
+        id=$(xwininfo -root -tree | grep "\"CXR Studio" |
+            sed -E "s/^ *(0x[0-9a-f]+) .*\) +([0-9]+)x([0-9]+)\+.*/\2 \3 \1/" |
+            sort -n -r | awk "\$1 >= 640 && \$2 >= 400 { print \$3; exit }")
+        [ -n "$id" ] || { echo "no window of 640 x 400 or more titled CXR Studio"; exit 1; }
+        xwininfo -id "$id" | grep -E "xwininfo:|Width|Height|Map State"
+        xwininfo -id "$id" | grep -q "IsViewable" || { echo "the window is not shown"; exit 1; }
         kill $pid') || {
-        echo "$windows" >&2
-        die "cxr-studio did not stay up under xvfb-run"
+        echo "$report" >&2
+        die "cxr-studio did not stay up with a window under xvfb-run"
     }
-    local id
-    id=$(grep -m1 '"CXR Studio' <<<"$windows" | awk '{print $1}')
-    [ -n "$id" ] || {
-        echo "$windows" >&2
-        die "cxr-studio drew no window titled CXR Studio"
-    }
-    echo "fresh-check: cxr-studio window: $(grep -m1 '"CXR Studio' <<<"$windows" | sed 's/^ *//')"
+    echo "$report" | sed 's/^ */fresh-check:   /'
     [ -f "$fresh_root/root/.cache/cxr-studio/demo-phantoms/README.md" ] ||
         die "the demo dataset was not written to the user's cache folder"
     phase_done

@@ -7,10 +7,13 @@
 set -euo pipefail
 program=${1:?program} version=${2:?version} out=${3:?output file}
 name=$(basename "$program")
+# Called by name from PATH, so usage lines read "cxr ...", not the build path.
+PATH="$(cd "$(dirname "$program")" && pwd):$PATH"
+program=$name
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 # cxr-studio builds its QApplication before reading arguments: no display needed.
-export QT_QPA_PLATFORM=offscreen
+export QT_QPA_PLATFORM=offscreen XDG_RUNTIME_DIR="$work"
 
 include="$work/include.h2m"
 {
@@ -28,12 +31,12 @@ include="$work/include.h2m"
     echo "diagnosis."
     if [ "$name" = cxr ]; then
         echo "[COMMANDS]"
-        # Verbs are the lines under "SUBCOMMANDS:" in the top-level help.
-        "$program" --help | sed -n '/^SUBCOMMANDS:/,$p' | awk 'NR > 1 && NF {print $1}' |
+        # Verbs are the lines under "Subcommands:" in the top-level help.
+        "$program" --help | sed -n '/^Subcommands:/,$p' | awk 'NR > 1 && NF {print $1}' |
             while read -r verb; do
                 echo ".SS \"cxr $verb\""
                 echo ".nf"
-                "$program" "$verb" --help | sed 's/\\/\\\\/g; s/^\./\\\&./'
+                "$program" "$verb" --help | sed 's/\\/\\e/g; s/^\./\\\&./; s/^'"'"'/\\\&'"'"'/'
                 echo ".fi"
             done
     fi

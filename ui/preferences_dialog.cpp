@@ -12,7 +12,7 @@
 #include <QSpinBox>
 #include <QThread>
 
-#include "models/weights_download.h"
+#include "weights/weights_download.h"
 
 namespace cxr::ui {
 

@@ -6,7 +6,6 @@
 #include <QHeaderView>
 #include <QTableWidget>
 
-#include "data/csv_reader.h"
 #include "qcustomplot_include.h"
 
 namespace cxr::ui {
@@ -119,7 +118,8 @@ void TrainingCharts::addBatch(const BatchProgress &p) {
     m_loss->replot(QCustomPlot::rpQueuedReplot); // bursts of batches coalesce
 }
 
-void TrainingCharts::addEpoch(const EpochReport &r, const std::vector<std::string> &classes) {
+void TrainingCharts::addEpoch(const EpochReport &r) {
+    const std::vector<std::string> &classes = r.classes;
     m_trainAcc->addData(r.epoch, r.train.accuracy);
     m_trainLoss->addData(r.epoch, r.train.loss);
     if (r.val.count > 0) {
@@ -175,50 +175,36 @@ void TrainingCharts::addEpoch(const EpochReport &r, const std::vector<std::strin
     replotAll();
 }
 
-bool TrainingCharts::loadRun(const QString &runDir, bool asComparison, QString *error) {
-    std::vector<CsvRow> rows;
-    try {
-        rows = readCsv(QDir(runDir).filePath(QStringLiteral("metrics.csv")).toStdString());
-    } catch (const std::exception &e) {
-        if (error)
-            *error = QString::fromStdString(e.what());
-        return false;
-    }
+void TrainingCharts::showRun(const std::vector<MetricsRow> &rows,
+                             const QString &name,
+                             bool asComparison) {
     QCPGraph *valBalanced = m_valBalanced, *valLoss = m_valLoss, *trainAcc = m_trainAcc,
              *valAcc = m_valAcc, *trainLoss = m_trainLoss, *lr = m_lrGraph;
     if (asComparison) {
         const QList<QColor> colours = {kRed, kPurple, kGrey, kBlue};
         const QColor colour = colours[m_comparisons++ % colours.size()];
-        const QString name = QDir(runDir).dirName();
         valBalanced = addGraph(m_accuracy, name + tr(" val balanced"), colour, true);
         valLoss = addGraph(m_loss, name + tr(" val"), colour, true);
         trainAcc = valAcc = trainLoss = lr = nullptr;
     } else {
         clear();
     }
-    for (std::size_t i = 1; i < rows.size(); ++i) {
-        const auto &f = rows[i].fields;
-        if (f.size() < 7)
-            continue;
-        const double epoch = std::atof(f[0].c_str()), loss = std::atof(f[2].c_str()),
-                     accuracy = std::atof(f[3].c_str()), balanced = std::atof(f[4].c_str()),
-                     rate = std::atof(f[6].c_str());
-        if (f[1] == "train") {
+    for (const MetricsRow &row : rows) {
+        if (row.split == "train") {
             if (trainAcc)
-                trainAcc->addData(epoch, accuracy);
+                trainAcc->addData(row.epoch, row.accuracy);
             if (trainLoss)
-                trainLoss->addData(epoch, loss);
+                trainLoss->addData(row.epoch, row.loss);
             if (lr)
-                lr->addData(epoch, rate);
-        } else if (f[1] == "val") {
+                lr->addData(row.epoch, row.learningRate);
+        } else if (row.split == "val") {
             if (valAcc)
-                valAcc->addData(epoch, accuracy);
-            valBalanced->addData(epoch, balanced);
-            valLoss->addData(epoch, loss);
+                valAcc->addData(row.epoch, row.accuracy);
+            valBalanced->addData(row.epoch, row.balancedAccuracy);
+            valLoss->addData(row.epoch, row.loss);
         }
     }
     replotAll();
-    return true;
 }
 
 int TrainingCharts::epochPoints() const { return m_trainAcc->dataCount(); }

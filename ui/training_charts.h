@@ -5,7 +5,8 @@
 #include <string>
 #include <vector>
 
-#include "train/trainer.h"
+#include "train/run_directory.h"
+#include "train/train_events.h"
 
 class QCustomPlot;
 class QCPColorMap;
@@ -26,11 +27,10 @@ class TrainingCharts : public QWidget {
 
     void clear();
     void addBatch(const BatchProgress &progress);
-    void addEpoch(const EpochReport &report, const std::vector<std::string> &classes);
-    // Plots a run folder's metrics.csv: as the main curves, or as a dashed
-    // comparison named after the folder. Returns false with `error` set
-    // when the file cannot be read.
-    bool loadRun(const QString &runDir, bool asComparison, QString *error = nullptr);
+    void addEpoch(const EpochReport &report);
+    // Plots a run's metrics.csv rows (RunDirectory::readMetrics): as the
+    // main curves, or as a dashed comparison labelled `name`.
+    void showRun(const std::vector<MetricsRow> &rows, const QString &name, bool asComparison);
 
     int epochPoints() const; // epochs plotted for the current run (for tests)
     QCustomPlot *accuracyPlot() const { return m_accuracy; }

@@ -15,7 +15,8 @@ TrainingController::TrainingController(QObject *parent)
     qRegisterMetaType<cxr::TrainConfig>();
     m_worker->moveToThread(&m_thread);
     connect(&m_thread, &QThread::finished, m_worker, &QObject::deleteLater);
-    connect(this, &TrainingController::runRequested, m_worker, &TrainingWorker::run);
+    connect(this, &TrainingController::startRequested, m_worker, &TrainingWorker::start);
+    connect(this, &TrainingController::resumeRequested, m_worker, &TrainingWorker::resume);
     connect(m_worker, &TrainingWorker::cancelled, this, [this] { setRunning(false); });
     connect(m_worker, &TrainingWorker::finished, this, [this] { setRunning(false); });
     connect(m_worker, &TrainingWorker::failed, this, [this] { setRunning(false); });
@@ -36,17 +37,26 @@ void TrainingController::setRunning(bool running) {
     Q_EMIT runningChanged(running);
 }
 
-void TrainingController::start(const TrainConfig &config,
-                               const QString &dataset,
-                               const QString &runDir,
-                               bool resume) {
+bool TrainingController::begin() {
     if (m_running)
-        return;
+        return false;
     // An earlier stop must not stop this run; the worker is idle, so the
     // shared token can be cleared in place.
     m_cancel->reset();
     setRunning(true);
-    Q_EMIT runRequested(config, dataset, runDir, resume);
+    return true;
+}
+
+void TrainingController::start(const TrainConfig &config,
+                               const QString &dataset,
+                               const QString &runDir) {
+    if (begin())
+        Q_EMIT startRequested(config, dataset, runDir);
+}
+
+void TrainingController::resume(const QString &dataset, const QString &runDir) {
+    if (begin())
+        Q_EMIT resumeRequested(dataset, runDir);
 }
 
 void TrainingController::requestStop() { m_cancel->cancel(); }

@@ -22,21 +22,23 @@ class TrainingController : public QObject {
     TrainingWorker *worker() const { return m_worker; }
     bool isRunning() const { return m_running; }
 
-    void
-    start(const TrainConfig &config, const QString &dataset, const QString &runDir, bool resume);
+    // A new run in `runDir`.
+    void start(const TrainConfig &config, const QString &dataset, const QString &runDir);
+    // Continues the run in `runDir` with its own stored configuration.
+    void resume(const QString &dataset, const QString &runDir);
     // Stop at the next batch boundary with a resumable checkpoint.
     void requestStop();
     // Blocks until the current run has ended (used when closing the app).
     void waitUntilIdle();
 
   Q_SIGNALS:
-    void runRequested(const cxr::TrainConfig &config,
-                      const QString &dataset,
-                      const QString &runDir,
-                      bool resume);
+    void
+    startRequested(const cxr::TrainConfig &config, const QString &dataset, const QString &runDir);
+    void resumeRequested(const QString &dataset, const QString &runDir);
     void runningChanged(bool running);
 
   private:
+    bool begin(); // false when a run is already going
     void setRunning(bool running);
 
     QThread m_thread;

@@ -8,6 +8,7 @@
 #include <QDoubleSpinBox>
 #include <QFileDialog>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QGroupBox>
 #include <QHBoxLayout>
 #include <QLabel>
@@ -21,6 +22,8 @@
 #include <QSplitter>
 #include <QStandardPaths>
 #include <QVBoxLayout>
+
+#include <QtConcurrent/QtConcurrentRun>
 
 #include "preferences_dialog.h"
 #include "training_charts.h"
@@ -77,9 +80,12 @@ TrainingPage::TrainingPage(QWidget *parent)
     for (const Preset &p : presets())
         m_preset->addItem(QStringLiteral("%1 — %2").arg(p.name, p.description),
                           QString::fromLatin1(p.name));
-    for (const char *t : {"4class", "normal-vs-pneumonia", "bacteria-vs-virus"})
-        m_task->addItem(QString::fromLatin1(t));
-    m_arch->addItems({QStringLiteral("resnet50"), QStringLiteral("densenet121")});
+    for (const TaskInfo &task : tasks()) {
+        m_task->addItem(QString::fromLatin1(task.name));
+        m_task->setItemData(m_task->count() - 1, tr(task.description), Qt::ToolTipRole);
+    }
+    for (const ArchitectureInfo &arch : architectures())
+        m_arch->addItem(QString::fromLatin1(arch.name));
     m_init->setEditable(true);
     m_init->addItems(
         {QStringLiteral("imagenet"), QStringLiteral("chexnet"), QStringLiteral("scratch")});
@@ -280,12 +286,11 @@ void TrainingPage::setConfig(const TrainConfig &c) {
     m_lr->setValue(c.learningRate);
     m_valFraction->setValue(c.valFraction);
     m_seed->setValue(static_cast<int>(c.seed));
-    m_freeze->setCurrentText(c.freeze == Freeze::Backbone ? QStringLiteral("backbone")
-                                                          : QStringLiteral("none"));
+    m_freeze->setCurrentText(QString::fromLatin1(freezeName(c.freeze)));
 }
 
-TrainConfig TrainingPage::config() const {
-    TrainConfig c;
+TrainConfig TrainingPage::config(const TrainConfig &base) const {
+    TrainConfig c = base;
     c.preset = m_preset->currentData().toString().toStdString();
     c.task = parseTask(m_task->currentText().toStdString()).value_or(Task::FourClass);
     c.arch =
@@ -310,8 +315,7 @@ TrainConfig TrainingPage::config() const {
     c.learningRate = m_lr->value();
     c.valFraction = m_valFraction->value();
     c.seed = static_cast<std::uint64_t>(m_seed->value());
-    c.freeze =
-        m_freeze->currentText() == QStringLiteral("backbone") ? Freeze::Backbone : Freeze::None;
+    c.freeze = parseFreeze(m_freeze->currentText().toStdString()).value_or(Freeze::None);
     return c;
 }
 
@@ -330,11 +334,10 @@ void TrainingPage::start() {
     }
     m_charts->clear();
     m_log->clear();
-    m_classes = taskClasses(c.task);
     m_progress->setRange(0, 0);
     m_progress->setFormat(tr("preparing…"));
     appendLog(tr("run folder: %1").arg(m_runFolder->text()));
-    m_controller->start(c, m_dataset, m_runFolder->text(), false);
+    m_controller->start(c, m_dataset, m_runFolder->text());
 }
 
 void TrainingPage::stop() {
@@ -348,33 +351,83 @@ void TrainingPage::resume() {
             this, tr("Training"), tr("Open the run's dataset on the Dataset page first."));
         return;
     }
-    QString error;
-    m_charts->loadRun(m_runFolder->text(), false, &error); // earlier epochs, if any
+    const QString dir = m_runFolder->text();
+    TrainConfig stored;
+    try {
+        stored = RunDirectory::readConfig(dir.toStdString());
+    } catch (const std::exception &e) {
+        QMessageBox::warning(this, tr("Resume"), QString::fromStdString(e.what()));
+        return;
+    }
+    // A run continues with the settings it started with, never the form's:
+    // say which edited fields are set aside, and show the run's own.
+    const std::vector<std::string> edited = differingFields(stored, config(stored));
+    if (!edited.empty()) {
+        QStringList names;
+        for (const std::string &field : edited)
+            names << QString::fromStdString(field);
+        QMessageBox::information(
+            this,
+            tr("Resume"),
+            tr("The form differs from the run in: %1.\n\nA run resumes with the settings it "
+               "was started with; the form now shows them. To train with the new settings, "
+               "press Start with a new run folder.")
+                .arg(names.join(QStringLiteral(", "))));
+    }
+    setConfig(stored);
     m_progress->setRange(0, 0);
     m_progress->setFormat(tr("resuming…"));
-    m_controller->start(config(), m_dataset, m_runFolder->text(), true);
+    // The earlier epochs first, so that the resumed run's epochs follow them.
+    loadCurves(dir, false, [this, dir] { m_controller->resume(m_dataset, dir); });
+}
+
+bool TrainingPage::openRunFolder(const QString &dir) {
+    TrainConfig stored;
+    try {
+        stored = RunDirectory::readConfig(dir.toStdString());
+    } catch (const std::exception &e) {
+        QMessageBox::warning(this, tr("Open run"), QString::fromStdString(e.what()));
+        return false;
+    }
+    setConfig(stored);
+    m_runFolder->setText(dir);
+    loadCurves(dir, false);
+    Q_EMIT statusMessage(tr("Showing %1").arg(dir));
+    return true;
 }
 
 void TrainingPage::openRun() {
     const QString dir =
         QFileDialog::getExistingDirectory(this, tr("Open a run folder"), defaultRunsFolder());
-    if (dir.isEmpty())
-        return;
-    QString error;
-    if (!m_charts->loadRun(dir, false, &error)) {
-        QMessageBox::warning(this, tr("Open run"), error);
-        return;
-    }
-    m_runFolder->setText(dir);
-    Q_EMIT statusMessage(tr("Showing %1").arg(dir));
+    if (!dir.isEmpty())
+        openRunFolder(dir);
 }
 
 void TrainingPage::compareRun() {
     const QString dir = QFileDialog::getExistingDirectory(
         this, tr("Compare with a run folder"), defaultRunsFolder());
-    QString error;
-    if (!dir.isEmpty() && !m_charts->loadRun(dir, true, &error))
-        QMessageBox::warning(this, tr("Compare"), error);
+    if (dir.isEmpty())
+        return;
+    if (!RunDirectory::isRun(dir.toStdString())) {
+        QMessageBox::warning(this, tr("Compare"), tr("%1 holds no run (no config.json).").arg(dir));
+        return;
+    }
+    loadCurves(dir, true);
+}
+
+void TrainingPage::loadCurves(const QString &dir, bool asComparison, std::function<void()> then) {
+    auto *watcher = new QFutureWatcher<std::vector<MetricsRow>>(this);
+    connect(watcher,
+            &QFutureWatcherBase::finished,
+            this,
+            [this, watcher, dir, asComparison, then = std::move(then)] {
+                watcher->deleteLater();
+                m_charts->showRun(watcher->result(), QDir(dir).dirName(), asComparison);
+                if (then)
+                    then();
+            });
+    const std::filesystem::path path = dir.toStdString();
+    watcher->setFuture(QtConcurrent::run([path] { return RunDirectory::readMetrics(path); }));
 }
 
 void TrainingPage::onBatch(const BatchProgress &p) {
@@ -393,7 +446,7 @@ void TrainingPage::onBatch(const BatchProgress &p) {
     m_charts->addBatch(p);
 }
 
-void TrainingPage::onEpoch(const EpochReport &report) { m_charts->addEpoch(report, m_classes); }
+void TrainingPage::onEpoch(const EpochReport &report) { m_charts->addEpoch(report); }
 
 void TrainingPage::appendLog(const QString &line) { m_log->appendPlainText(line); }
 

@@ -2,10 +2,13 @@
 #pragma once
 
 #include <QWidget>
+#include <functional>
 #include <memory>
 #include <vector>
 
-#include "train/trainer.h"
+#include "train/run_directory.h"
+#include "train/train_config.h"
+#include "train/train_events.h"
 
 class QCheckBox;
 class QComboBox;
@@ -34,8 +37,13 @@ class TrainingPage : public QWidget {
 
     void setDataset(const QString &path);
     void setRunFolder(const QString &path);
-    TrainConfig config() const; // what the form says
+    // What the form says, on top of `base` for the settings the form does
+    // not show (rotation angle, focal alpha, threads, ...).
+    TrainConfig config(const TrainConfig &base = {}) const;
     void setConfig(const TrainConfig &config);
+    // Shows the run in `dir`: its configuration in the form, its curves.
+    // Returns false (and says why) when `dir` holds no run.
+    bool openRunFolder(const QString &dir);
     bool isTraining() const;
     TrainingController *controller() const { return m_controller; }
     TrainingCharts *charts() const { return m_charts; }
@@ -52,6 +60,9 @@ class TrainingPage : public QWidget {
     void runFinished(const QString &runDir); // a new best.pt exists there
 
   private:
+    // Reads the run's metrics.csv on a worker thread, plots it, then calls
+    // `then` (on the GUI thread).
+    void loadCurves(const QString &dir, bool asComparison, std::function<void()> then = {});
     void applyPreset(int index);
     void onBatch(const BatchProgress &progress);
     void onEpoch(const EpochReport &report);
@@ -62,7 +73,6 @@ class TrainingPage : public QWidget {
     TrainingController *m_controller;
     TrainingCharts *m_charts;
     QString m_dataset;
-    std::vector<std::string> m_classes;
 
     QLabel *m_datasetLabel;
     QLineEdit *m_runFolder;

@@ -3,6 +3,7 @@
 
 #include "data/dataset_scan.h"
 #include "errors.h"
+#include "train/run_directory.h"
 
 namespace cxr::ui {
 namespace {
@@ -27,24 +28,39 @@ class SignalObserver : public TrainObserver {
 
 TrainingWorker::TrainingWorker(std::shared_ptr<CancelToken> cancel) : m_cancel(std::move(cancel)) {}
 
-void TrainingWorker::run(const cxr::TrainConfig &config,
-                         const QString &dataset,
-                         const QString &runDir,
-                         bool resume) {
+template <typename Train>
+void TrainingWorker::runWith(const QString &dataset, const QString &runDir, Train train) {
     try {
         Q_EMIT started(runDir);
         ScanOptions options;
         options.cancel = m_cancel.get();
         const DatasetIndex index = scan(dataset.toStdString(), options);
         SignalObserver observer(*this);
-        const RunSummary summary =
-            train(index, config, runDir.toStdString(), resume, observer, m_cancel.get());
+        const RunSummary summary = train(index, observer);
         Q_EMIT finished(summary);
     } catch (const Cancelled &) {
         Q_EMIT cancelled();
+    } catch (const RunFolderInUse &e) {
+        Q_EMIT failed(tr("The run folder %1 is not empty: it may hold another run. Press Resume "
+                         "to continue that run, or choose a new run folder.")
+                          .arg(QString::fromStdString(e.folder().string())));
     } catch (const std::exception &e) {
         Q_EMIT failed(QString::fromStdString(e.what()));
     }
+}
+
+void TrainingWorker::start(const cxr::TrainConfig &config,
+                           const QString &dataset,
+                           const QString &runDir) {
+    runWith(dataset, runDir, [&](const DatasetIndex &index, TrainObserver &observer) {
+        return startRun(index, config, runDir.toStdString(), observer, m_cancel.get());
+    });
+}
+
+void TrainingWorker::resume(const QString &dataset, const QString &runDir) {
+    runWith(dataset, runDir, [&](const DatasetIndex &index, TrainObserver &observer) {
+        return resumeRun(index, runDir.toStdString(), observer, m_cancel.get());
+    });
 }
 
 } // namespace cxr::ui

@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "progress.h"
+#include "train/train_events.h"
 #include "train/trainer.h"
 
 Q_DECLARE_METATYPE(cxr::BatchProgress)
@@ -25,9 +26,12 @@ class TrainingWorker : public QObject {
     explicit TrainingWorker(std::shared_ptr<CancelToken> cancel);
 
   public Q_SLOTS:
-    // Scans `dataset` and trains; blocks this worker's thread until done.
-    void
-    run(const cxr::TrainConfig &config, const QString &dataset, const QString &runDir, bool resume);
+    // Scans `dataset` and trains a new run in `runDir`; blocks this worker's
+    // thread until done.
+    void start(const cxr::TrainConfig &config, const QString &dataset, const QString &runDir);
+    // Scans `dataset` and continues the run in `runDir` with the
+    // configuration stored there.
+    void resume(const QString &dataset, const QString &runDir);
 
   Q_SIGNALS:
     void started(const QString &runDir);
@@ -39,6 +43,11 @@ class TrainingWorker : public QObject {
     void cancelled();
 
   private:
+    // Scans the dataset and calls `train` with it, turning every outcome
+    // into a signal.
+    template <typename Train>
+    void runWith(const QString &dataset, const QString &runDir, Train train);
+
     std::shared_ptr<CancelToken> m_cancel; // shared with the controller
 };
 

@@ -20,10 +20,10 @@
 #include "data/dataset_scan.h"
 #include "errors.h"
 #include "explain/grad_cam.h"
-#include "models/inference_network.h"
+#include "infer/inference_network.h"
+#include "loader/batch_loader.h"
 #include "models/network.h"
 #include "parallel_for.h"
-#include "train/batch_loader.h"
 
 namespace cxr::cli {
 namespace {
@@ -110,8 +110,11 @@ nlohmann::json inference(const BenchArgs &a, Architecture arch, bool gradcam) {
     const auto fast = InferenceNetwork::build(network);
     auto run = [&] {
         if (gradcam) {
+            const FeatureMapFn features = [&fast](const at::Tensor &input) {
+                return fast->features(input);
+            };
             classActivationMap(
-                *network, x, std::nullopt, CamMethod::GradCam, plain ? nullptr : fast.get());
+                *network, x, std::nullopt, CamMethod::GradCam, plain ? FeatureMapFn() : features);
         } else {
             torch::InferenceMode inference;
             if (plain)

@@ -10,7 +10,8 @@
 #include "cli/progress_line.h"
 #include "data/dataset_scan.h"
 #include "errors.h"
-#include "train/trainer.h"
+#include "eval/evaluation.h"
+#include "eval/metrics_json.h"
 
 namespace cxr::cli {
 namespace {
@@ -19,33 +20,15 @@ struct EvalArgs {
     std::string model, dataset, split = "test";
     bool json = false;
     int batchSize = 16;
+    int threads = 0;
+    std::string device = "cpu";
 };
 
 nlohmann::json toJson(const Evaluation &e) {
-    auto number = [](double v) { return std::isnan(v) ? nlohmann::json() : nlohmann::json(v); };
-    auto interval = [](const Interval &i) { return nlohmann::json::array({i.low, i.high}); };
-    nlohmann::json perClass = nlohmann::json::object();
-    for (std::size_t c = 0; c < e.classes.size(); ++c) {
-        const ClassMetrics &m = e.metrics.perClass[c];
-        perClass[e.classes[c]] = {{"precision", m.precision},
-                                  {"recall", m.recall},
-                                  {"f1", m.f1},
-                                  {"auc", number(m.auc)},
-                                  {"support", m.support},
-                                  {"recall_ci95", interval(e.intervals.recall[c])}};
-    }
-    return {{"classes", e.classes},
-            {"images", e.metrics.count},
-            {"skipped", e.skipped},
-            {"loss", e.metrics.loss},
-            {"accuracy", e.metrics.accuracy},
-            {"accuracy_ci95", interval(e.intervals.accuracy)},
-            {"balanced_accuracy", e.metrics.balancedAccuracy},
-            {"balanced_accuracy_ci95", interval(e.intervals.balancedAccuracy)},
-            {"macro_f1", e.metrics.macroF1},
-            {"macro_f1_ci95", interval(e.intervals.macroF1)},
-            {"per_class", perClass},
-            {"confusion", e.metrics.confusion}};
+    nlohmann::json json = metricsJson(e.classes, e.metrics, e.intervals);
+    json["classes"] = e.classes;
+    json["skipped"] = e.skipped;
+    return json;
 }
 
 void printText(const Evaluation &e) {
@@ -85,13 +68,14 @@ int runEval(const EvalArgs &args) {
     try {
         const DatasetIndex index = scan(args.dataset);
         ProgressLine progress("eval");
+        EvaluationOptions options;
+        options.batchSize = args.batchSize;
+        options.threads = args.threads;
+        options.device = args.device;
         const Evaluation evaluation = evaluateModel(
-            args.model,
-            index,
-            *split,
-            args.batchSize,
-            2,
-            [&progress](std::size_t done, std::size_t total) { progress.update(done, total); });
+            args.model, index, *split, options, [&progress](std::size_t done, std::size_t total) {
+                progress.update(done, total);
+            });
         progress.finish();
         if (args.json)
             std::cout << toJson(evaluation).dump(2) << "\n";
@@ -113,6 +97,10 @@ void addEvalCommand(CLI::App &app, int &exitCode) {
     cmd->add_option("dataset", args->dataset, "Dataset folder or CoronaHack CSV")->required();
     cmd->add_option("--split", args->split, "train, val or test")->capture_default_str();
     cmd->add_option("--batch-size", args->batchSize, "Batch size")->capture_default_str();
+    cmd->add_option("--threads", args->threads, "Compute threads (0 = all cores)")
+        ->capture_default_str();
+    cmd->add_option("--device", args->device, "cpu, cuda or cuda:N (needs a LibTorch with CUDA)")
+        ->capture_default_str();
     cmd->add_flag("--json", args->json, "Print JSON");
     cmd->callback([args, &exitCode] { exitCode = runEval(*args); });
 }

@@ -15,7 +15,7 @@
 #include "data/image_decode.h"
 #include "data/image_encode.h"
 #include "errors.h"
-#include "explain/localisation.h"
+#include "eval/localisation.h"
 #include "explain/overlay.h"
 #include "infer/classifier.h"
 
@@ -25,6 +25,7 @@ namespace {
 struct ExplainArgs {
     std::string model, image, out, heatmap, className, colormap = "jet";
     std::string dataset, masks, split = "test";
+    std::string device = "cpu";
     double opacity = 0.45;
     bool json = false;
     CamArgs cam;
@@ -70,7 +71,7 @@ int runExplain(const ExplainArgs &args) {
         const auto colormap = parseColormap(args.colormap);
         if (!colormap)
             throw Error("unknown colormap \"" + args.colormap + "\" (jet, inferno or gray)");
-        const Classifier classifier = Classifier::load(args.model);
+        const Classifier classifier = Classifier::load(args.model, args.device);
         if (!args.dataset.empty()) {
             if (args.masks.empty())
                 throw Error("--dataset needs --masks (the folder of ground-truth lesion masks)");
@@ -142,6 +143,8 @@ void addExplainCommand(CLI::App &app, int &exitCode) {
     cmd->add_option("model", a->model, "Model file (.pt)")->required();
     cmd->add_option("image", a->image, "X-ray to explain (PNG, JPEG, DICOM, ...)");
     cmd->add_option("--out", a->out, "Overlay PNG to write (the image's size)");
+    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N (needs a LibTorch with CUDA)")
+        ->capture_default_str();
     cmd->add_option("--heatmap", a->heatmap, "Also write the raw heatmap as an 8-bit PNG");
     cmd->add_option("--class", a->className, "Class to explain (default: the predicted one)");
     cmd->add_option("--opacity", a->opacity, "Heatmap opacity 0..1")

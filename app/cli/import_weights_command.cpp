@@ -9,8 +9,8 @@
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "errors.h"
-#include "models/checkpoint.h"
-#include "models/weight_import.h"
+#include "weights/checkpoint.h"
+#include "weights/weight_import.h"
 
 namespace cxr::cli {
 namespace {

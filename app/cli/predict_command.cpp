@@ -22,6 +22,7 @@ struct PredictArgs {
     std::vector<std::string> images;
     bool json = false;
     std::string folder, out, overlays;
+    std::string device = "cpu";
     CamArgs cam; // how the overlays' heatmaps are made
 };
 
@@ -57,7 +58,7 @@ int runFolder(const Classifier &classifier, const PredictArgs &args) {
 int runPredict(const PredictArgs &args) {
     std::unique_ptr<Classifier> classifier;
     try {
-        classifier = std::make_unique<Classifier>(Classifier::load(args.model));
+        classifier = std::make_unique<Classifier>(Classifier::load(args.model, args.device));
     } catch (const std::exception &e) {
         std::cerr << "cxr predict: " << e.what() << "\n";
         return 1;
@@ -116,6 +117,8 @@ void addPredictCommand(CLI::App &app, int &exitCode) {
     cmd->add_option("model", args->model, "A model file (.pt) made by CXR Studio")->required();
     cmd->add_option("images", args->images, "PNG, JPEG, BMP, TIFF or DICOM files");
     cmd->add_option("--folder", args->folder, "Classify every image in this folder instead");
+    cmd->add_option("--device", args->device, "cpu, cuda or cuda:N (needs a LibTorch with CUDA)")
+        ->capture_default_str();
     cmd->add_option("--out", args->out, "With --folder: the predictions CSV to write");
     cmd->add_option("--overlays", args->overlays, "With --folder: write Grad-CAM overlays here");
     cmd->add_flag("--json", args->json, "Print a JSON list instead of lines");

@@ -12,11 +12,11 @@
 #include "atomic_file.h"
 #include "cli/commands.h"
 #include "cli/train_observer.h"
-#include "data/csv_reader.h"
 #include "data/dataset_scan.h"
 #include "errors.h"
-#include "models/weight_import.h"
+#include "train/run_directory.h"
 #include "train/trainer.h"
+#include "weights/weight_import.h"
 
 namespace cxr::cli {
 namespace fs = std::filesystem;
@@ -36,13 +36,9 @@ struct Row {
 
 // The accuracy in metrics.csv for an epoch and split, or NaN.
 double metricAt(const fs::path &run, int epoch, const std::string &split) {
-    try {
-        for (const CsvRow &row : readCsv(run / "metrics.csv"))
-            if (row.fields.size() >= 4 && row.fields[0] == std::to_string(epoch) &&
-                row.fields[1] == split)
-                return std::stod(row.fields[3]);
-    } catch (const std::exception &) {
-    }
+    for (const MetricsRow &row : RunDirectory::readMetrics(run))
+        if (row.epoch == epoch && row.split == split)
+            return row.accuracy;
     return NAN;
 }
 
@@ -123,7 +119,7 @@ int runReproduce(const ReproduceArgs &args) {
             const fs::path runDir = fs::path(args.out) / preset.name;
             ConsoleTrainObserver observer(std::string(preset.name) + ": ");
             try {
-                const RunSummary summary = train(index, config, runDir, false, observer, &cancel);
+                const RunSummary summary = startRun(index, config, runDir, observer, &cancel);
                 row.train = metricAt(runDir, summary.bestEpoch, "train");
                 row.val = metricAt(runDir, summary.bestEpoch, "val");
                 row.test = summary.test.accuracy;

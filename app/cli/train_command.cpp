@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "cli/train_observer.h"
 #include "data/dataset_scan.h"
+#include "data/task.h"
 #include "errors.h"
 #include "train/run_directory.h"
 #include "train/trainer.h"
@@ -23,12 +24,15 @@ struct TrainArgs {
     std::optional<double> focalGamma, lr, valFraction;
     std::optional<int> epochs, batchSize, imageSize, threads, loaderThreads, patience;
     std::optional<std::uint64_t> seed;
+    std::string device = "cpu";
     bool noAugment = false;
     bool resume = false;
 };
 
-TrainConfig buildConfig(const TrainArgs &a) {
-    TrainConfig config;
+// The configuration the flags describe, on top of `base` (the defaults for a
+// new run, the stored configuration for a resumed one).
+TrainConfig buildConfig(const TrainArgs &a, TrainConfig base = {}) {
+    TrainConfig config = std::move(base);
     if (!a.preset.empty()) {
         const auto preset = presetConfig(a.preset);
         if (!preset)
@@ -62,8 +66,6 @@ TrainConfig buildConfig(const TrainArgs &a) {
     set("epochs", a.epochs);
     set("batch_size", a.batchSize);
     set("image_size", a.imageSize);
-    set("threads", a.threads);
-    set("loader_threads", a.loaderThreads);
     set("patience", a.patience);
     set("seed", a.seed);
     if (a.noAugment) {
@@ -84,13 +86,38 @@ TrainConfig buildConfig(const TrainArgs &a) {
     return config;
 }
 
+// Exit code 2: --resume with settings that differ from the run's own.
+constexpr int kConflictingResume = 2;
+
 int runTrain(const TrainArgs &args) {
     try {
+        // Threads and the device change how a run computes, not what: they
+        // may differ between a run and its resumption.
+        ExecutionOptions execution;
+        execution.device = args.device;
+        execution.threads = args.threads;
+        execution.loaderThreads = args.loaderThreads;
         TrainConfig config;
         if (args.resume) {
-            config = configFromJson(RunDirectory::readConfig(args.out));
+            config = RunDirectory::readConfig(args.out);
+            const std::vector<std::string> differing =
+                differingFields(config, buildConfig(args, config));
+            if (!differing.empty()) {
+                std::string fields;
+                for (const std::string &field : differing)
+                    fields += (fields.empty() ? "" : ", ") + field;
+                std::cerr << "cxr train: --resume continues the run in " << args.out
+                          << " with its own settings, and these options change them: " << fields
+                          << ". Leave them out to resume, or start a new run in another "
+                             "folder.\n";
+                return kConflictingResume;
+            }
         } else {
             config = buildConfig(args);
+            if (args.threads)
+                config.threads = *args.threads;
+            if (args.loaderThreads)
+                config.loaderThreads = *args.loaderThreads;
         }
         const DatasetIndex index = scan(args.dataset);
         if (!index.rejected.empty())
@@ -100,7 +127,9 @@ int runTrain(const TrainArgs &args) {
         ConsoleTrainObserver observer;
         CancelToken cancel;
         cancelOnInterrupt(cancel);
-        const RunSummary summary = train(index, config, args.out, args.resume, observer, &cancel);
+        const RunSummary summary =
+            args.resume ? resumeRun(index, args.out, observer, &cancel, execution)
+                        : startRun(index, config, args.out, observer, &cancel, execution);
         std::cout << "test: accuracy " << summary.test.accuracy << " ["
                   << summary.testIntervals.accuracy.low << ", "
                   << summary.testIntervals.accuracy.high << "], balanced accuracy "
@@ -111,6 +140,11 @@ int runTrain(const TrainArgs &args) {
         std::cerr << "cxr train: stopped; continue with: cxr train " << args.dataset << " --out "
                   << args.out << " --resume\n";
         return 130;
+    } catch (const RunFolderInUse &e) {
+        std::cerr << "cxr train: the run folder \"" << e.folder().string()
+                  << "\" is not empty (it may hold another run): pass --resume to continue that "
+                     "run, or choose a new folder\n";
+        return 1;
     } catch (const std::exception &e) {
         std::cerr << "cxr train: " << e.what() << "\n";
         return 1;
@@ -128,7 +162,7 @@ void addTrainCommand(CLI::App &app, int &exitCode) {
         ->required();
     cmd->add_option("--preset", a->preset, "PRCE, PRCW, PRFL, PDCXCE, PDCXFL or RCE (Table 1)");
     cmd->add_option("--config", a->configFile, "A JSON config (as written to config.json)");
-    cmd->add_option("--task", a->task, "4class, normal-vs-pneumonia or bacteria-vs-virus");
+    cmd->add_option("--task", a->task, taskNameList() + " (classes: the dataset's own)");
     cmd->add_option("--arch", a->arch, "resnet50 or densenet121");
     cmd->add_option("--init", a->init, "imagenet, scratch, or a weights/model file");
     cmd->add_option("--loss", a->loss, "ce or focal");
@@ -140,13 +174,19 @@ void addTrainCommand(CLI::App &app, int &exitCode) {
     cmd->add_option("--lr", a->lr, "Adam learning rate (paper: 1e-3)");
     cmd->add_option("--val-fraction", a->valFraction, "Share of training images for validation");
     cmd->add_option("--seed", a->seed, "Random seed");
-    cmd->add_option("--threads", a->threads, "LibTorch threads (0 = all cores)");
+    cmd->add_option("--threads", a->threads, "Compute threads (0 = all cores)");
+    cmd->add_option("--device", a->device, "cpu, cuda or cuda:N (needs a LibTorch with CUDA)")
+        ->capture_default_str();
     cmd->add_option("--loader-threads", a->loaderThreads, "Image decoding threads");
     cmd->add_option("--freeze", a->freeze, "none or backbone (train the head only)");
     cmd->add_option("--patience", a->patience, "Early stopping patience in epochs (0 = off)");
     cmd->add_flag("--no-augment", a->noAugment, "No flips or rotations");
-    cmd->add_flag("--resume", a->resume, "Continue the run in --out from its last.pt");
-    cmd->footer("Ctrl-C stops at the next batch with a resumable checkpoint.");
+    cmd->add_flag("--resume",
+                  a->resume,
+                  "Continue the run in --out from its last.pt, with the run's own settings");
+    cmd->footer("Ctrl-C stops at the next batch with a resumable checkpoint. With --resume, an "
+                "option that changes the run's settings is an error (exit code 2); --threads, "
+                "--loader-threads and --device may differ.");
     cmd->callback([a, &exitCode] { exitCode = runTrain(*a); });
 }
 

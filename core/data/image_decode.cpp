@@ -54,6 +54,11 @@ cv::Mat toGrayFloat(const cv::Mat &decoded) {
 std::string readFileBytes(const std::filesystem::path &file, std::uint64_t maxBytes) {
     std::error_code error;
     const auto status = std::filesystem::status(file, error);
+    if (error && error != std::errc::no_such_file_or_directory &&
+        error != std::errc::not_a_directory)
+        throw ImageLoadError(file,
+                             "the file cannot be looked at (" + error.message() +
+                                 "; check the permissions of its folders)");
     if (error || !std::filesystem::exists(status))
         throw ImageLoadError(file, "the file does not exist");
     if (std::filesystem::is_directory(status))

@@ -1,37 +1,37 @@
 // SPDX-License-Identifier: MIT
 #include "explain/cam_method.h"
 
-namespace cxr {
+#include "enum_names.h"
 
-const char *camMethodName(CamMethod method) {
-    return method == CamMethod::GradCamPlusPlus ? "gradcam++" : "gradcam";
-}
+namespace cxr {
+namespace {
+
+constexpr EnumName<CamMethod> kCamMethodNames[] = {
+    {CamMethod::GradCam, "gradcam"},
+    {CamMethod::GradCamPlusPlus, "gradcam++"},
+    {CamMethod::GradCam, "grad-cam"},
+    {CamMethod::GradCamPlusPlus, "grad-cam++"},
+    {CamMethod::GradCamPlusPlus, "gradcampp"},
+};
+
+constexpr EnumName<Smoothing> kSmoothingNames[] = {
+    {Smoothing::None, "none"},
+    {Smoothing::Mirror, "mirror"},
+    {Smoothing::Flips, "flips"},
+};
+
+} // namespace
+
+const char *camMethodName(CamMethod method) { return nameOf(kCamMethodNames, method); }
 
 std::optional<CamMethod> parseCamMethod(const std::string &name) {
-    if (name == "gradcam" || name == "grad-cam")
-        return CamMethod::GradCam;
-    if (name == "gradcam++" || name == "grad-cam++" || name == "gradcampp")
-        return CamMethod::GradCamPlusPlus;
-    return std::nullopt;
+    return parseName(kCamMethodNames, name);
 }
 
-const char *smoothingName(Smoothing smoothing) {
-    switch (smoothing) {
-    case Smoothing::Mirror:
-        return "mirror";
-    case Smoothing::Flips:
-        return "flips";
-    case Smoothing::None:
-        break;
-    }
-    return "none";
-}
+const char *smoothingName(Smoothing smoothing) { return nameOf(kSmoothingNames, smoothing); }
 
 std::optional<Smoothing> parseSmoothing(const std::string &name) {
-    for (Smoothing s : {Smoothing::None, Smoothing::Mirror, Smoothing::Flips})
-        if (name == smoothingName(s))
-            return s;
-    return std::nullopt;
+    return parseName(kSmoothingNames, name);
 }
 
 } // namespace cxr

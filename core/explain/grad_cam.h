@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -8,7 +9,6 @@
 #include <opencv2/core/mat.hpp>
 
 #include "explain/cam_method.h"
-#include "models/inference_network.h"
 #include "models/network.h"
 
 namespace cxr {
@@ -24,13 +24,14 @@ struct CamResult {
 // map (features()). Runs one forward and one backward pass with gradients
 // on, so it must not run under InferenceMode; parameters' gradients are
 // left untouched. The map is ReLU'd and divided by its maximum (all zeros
-// when nothing supports the class). `backbone`, when given, must be an
-// InferenceNetwork built from `network`: it computes the feature map faster
-// (the head's gradient is all Grad-CAM needs).
+// when nothing supports the class). `featureMap`, when given, must compute
+// network.features(input) (an inference snapshot of the same weights does
+// it faster, and the head's gradient is all Grad-CAM needs).
+using FeatureMapFn = std::function<at::Tensor(const at::Tensor &input)>;
 CamResult classActivationMap(NetworkImpl &network,
                              const at::Tensor &input,
                              std::optional<int> targetClass,
                              CamMethod method,
-                             InferenceNetwork *backbone = nullptr);
+                             const FeatureMapFn &featureMap = {});
 
 } // namespace cxr

@@ -16,14 +16,16 @@
 #include "data/image_decode.h"
 #include "explain/grad_cam.h"
 #include "explain/heatmap_geometry.h"
-#include "models/checkpoint.h"
-#include "models/inference_network.h"
+#include "infer/inference_network.h"
+#include "models/device.h"
+#include "weights/checkpoint.h"
 
 namespace cxr {
 
 struct Classifier::Impl {
     Network network;
-    std::unique_ptr<InferenceNetwork> fast; // predictions and Grad-CAM backbones
+    c10::Device device = c10::Device(c10::kCPU);
+    std::unique_ptr<InferenceNetwork> fast; // on the CPU: predictions and Grad-CAM backbones
     std::vector<std::string> classes;
     Preprocessing preprocessing;
     std::string arch;
@@ -36,12 +38,16 @@ Classifier::Classifier(Classifier &&) noexcept = default;
 Classifier &Classifier::operator=(Classifier &&) noexcept = default;
 Classifier::~Classifier() = default;
 
-Classifier Classifier::load(const std::filesystem::path &file) {
+Classifier Classifier::load(const std::filesystem::path &file, const std::string &device) {
     const Checkpoint checkpoint = loadCheckpoint(file);
     auto impl = std::make_unique<Impl>();
+    impl->device = resolveDevice(device);
     impl->network = networkFromCheckpoint(checkpoint, file.string());
     impl->network->eval();
-    impl->fast = InferenceNetwork::build(impl->network);
+    if (impl->device.is_cpu())
+        impl->fast = InferenceNetwork::build(impl->network);
+    else
+        impl->network->to(impl->device);
     impl->classes = checkpoint.classes;
     impl->preprocessing = checkpoint.preprocessing;
     impl->arch = architectureName(checkpoint.arch);
@@ -63,7 +69,7 @@ torch::Tensor inputTensor(const cv::Mat &gray, const Preprocessing &p) {
 }
 
 Prediction fromLogits(const torch::Tensor &logits) {
-    const torch::Tensor probabilities = at::softmax(logits, 1)[0].contiguous();
+    const torch::Tensor probabilities = at::softmax(logits.to(at::kCPU), 1)[0].contiguous();
     Prediction prediction;
     prediction.probabilities.assign(probabilities.data_ptr<float>(),
                                     probabilities.data_ptr<float>() + probabilities.numel());
@@ -166,16 +172,20 @@ Explanation Classifier::explain(const cv::Mat &gray,
         std::lock_guard lock(m_impl->mutex);
         // The image as it is gives the prediction and the default target;
         // the other views are explained for that target.
+        FeatureMapFn fast;
+        if (m_impl->fast)
+            fast = [this](const at::Tensor &x) { return m_impl->fast->features(x); };
+        const c10::Device device = m_impl->device;
         cam = classActivationMap(
-            *m_impl->network, inputTensor(resized, p), targetClass, method, m_impl->fast.get());
+            *m_impl->network, inputTensor(resized, p).to(device), targetClass, method, fast);
         for (const View &view : views)
             maps.push_back(!view.flip && view.shift == cv::Point()
                                ? cam.map
                                : classActivationMap(*m_impl->network,
-                                                    viewTensor(resized, view, p),
+                                                    viewTensor(resized, view, p).to(device),
                                                     cam.targetClass,
                                                     method,
-                                                    m_impl->fast.get())
+                                                    fast)
                                      .map);
     }
     cv::Mat heatmap = cv::Mat::zeros(gray.size(), CV_32F);
@@ -203,11 +213,12 @@ Explanation Classifier::explain(const cv::Mat &gray,
 }
 
 Prediction Classifier::predict(const cv::Mat &gray) const {
-    const torch::Tensor input = inputTensor(gray, m_impl->preprocessing);
+    const torch::Tensor input = inputTensor(gray, m_impl->preprocessing).to(m_impl->device);
 
     std::lock_guard lock(m_impl->mutex);
     torch::InferenceMode inference; // thread-local: made on the calling thread
-    return fromLogits(m_impl->fast->forward(input));
+    return fromLogits(m_impl->fast ? m_impl->fast->forward(input)
+                                   : m_impl->network->forward(input));
 }
 
 Prediction Classifier::predictFile(const std::filesystem::path &image) const {

@@ -34,8 +34,12 @@ struct Explanation {
 // Owns its own copy of the network, never shared with a training run.
 class Classifier {
   public:
-    // Throws ModelError naming the file when it is not a usable checkpoint.
-    static Classifier load(const std::filesystem::path &checkpoint);
+    // Throws ModelError naming the file when it is not a usable checkpoint,
+    // Error for a device that does not exist (see resolveDevice). On the
+    // CPU the inference engine (folded, oneDNN) runs the backbone; on other
+    // devices the plain network does.
+    static Classifier load(const std::filesystem::path &checkpoint,
+                           const std::string &device = "cpu");
 
     Classifier(Classifier &&) noexcept;
     Classifier &operator=(Classifier &&) noexcept;

@@ -59,7 +59,6 @@ class DenseNet121Impl : public NetworkImpl {
     torch::Tensor classify(const torch::Tensor &featureMap) override;
     Architecture architecture() const override { return Architecture::DenseNet121; }
     torch::nn::Linear head() const override { return m_classifier; }
-    std::string headPrefix() const override { return "classifier"; }
     void resetHead(int numClasses) override;
 
   private:

@@ -5,19 +5,16 @@
 
 #include <torch/utils.h>
 
-#include "models/densenet.h"
-#include "models/resnet.h"
-
 namespace cxr {
+
+std::string NetworkImpl::headPrefix() const { return architectureInfo(architecture()).headPrefix; }
 
 int NetworkImpl::numClasses() const { return static_cast<int>(head()->options.out_features()); }
 
 Network makeNetwork(Architecture arch, int numClasses) {
     if (numClasses < 1)
         throw std::invalid_argument("a network needs at least one output class");
-    if (arch == Architecture::ResNet50)
-        return std::make_shared<ResNet50Impl>(numClasses);
-    return std::make_shared<DenseNet121Impl>(numClasses);
+    return architectureInfo(arch).make(numClasses);
 }
 
 void useChannelsLast(NetworkImpl &network) {

@@ -29,7 +29,7 @@ class NetworkImpl : public torch::nn::Module {
 
     virtual Architecture architecture() const = 0;
     virtual torch::nn::Linear head() const = 0; // the final fully connected layer
-    virtual std::string headPrefix() const = 0; // "fc" or "classifier"
+    std::string headPrefix() const;             // "fc" or "classifier", from the architecture table
     int numClasses() const;
 
     // Replaces the head with a freshly initialised one of `numClasses`

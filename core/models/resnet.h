@@ -35,7 +35,6 @@ class ResNet50Impl : public NetworkImpl {
     torch::Tensor classify(const torch::Tensor &featureMap) override;
     Architecture architecture() const override { return Architecture::ResNet50; }
     torch::nn::Linear head() const override { return m_fc; }
-    std::string headPrefix() const override { return "fc"; }
     void resetHead(int numClasses) override;
 
   private:

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "data/transforms.h" // mixSeed
+#include "enum_names.h"
 
 namespace cxr {
 namespace {
@@ -14,16 +15,16 @@ double unit(std::uint64_t bits) { return static_cast<double>(bits >> 11) * 0x1.0
 
 } // namespace
 
-const char *samplerName(SamplerKind kind) {
-    return kind == SamplerKind::Weighted ? "weighted" : "none";
-}
+constexpr EnumName<SamplerKind> kSamplerNames[] = {
+    {SamplerKind::Shuffle, "none"},
+    {SamplerKind::Weighted, "weighted"},
+    {SamplerKind::Shuffle, "shuffle"},
+};
+
+const char *samplerName(SamplerKind kind) { return nameOf(kSamplerNames, kind); }
 
 std::optional<SamplerKind> parseSampler(const std::string &name) {
-    if (name == "none" || name == "shuffle")
-        return SamplerKind::Shuffle;
-    if (name == "weighted")
-        return SamplerKind::Weighted;
-    return std::nullopt;
+    return parseName(kSamplerNames, name);
 }
 
 std::vector<std::size_t>

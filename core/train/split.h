@@ -5,7 +5,7 @@
 #include <vector>
 
 #include "data/dataset_index.h"
-#include "train/task.h"
+#include "data/task.h"
 
 namespace cxr {
 

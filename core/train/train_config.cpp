@@ -5,6 +5,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "enum_names.h"
 #include "errors.h"
 
 namespace cxr {
@@ -19,11 +20,18 @@ const std::vector<Preset> kPresets = {
     {"RCE", "ResNet50 from scratch, focal loss (the paper's text says focal despite the name)"},
 };
 
+constexpr EnumName<Freeze> kFreezeNames[] = {{Freeze::None, "none"},
+                                             {Freeze::Backbone, "backbone"}};
+
 [[noreturn]] void badField(const std::string &field, const std::string &why) {
     throw Error("invalid training config: \"" + field + "\" " + why);
 }
 
 } // namespace
+
+const char *freezeName(Freeze freeze) { return nameOf(kFreezeNames, freeze); }
+
+std::optional<Freeze> parseFreeze(const std::string &name) { return parseName(kFreezeNames, name); }
 
 double TrainConfig::learningRateAt(int epoch) const {
     return learningRate * std::pow(stepGamma, stepSize > 0 ? epoch / stepSize : 0);
@@ -86,7 +94,7 @@ nlohmann::json toJson(const TrainConfig &c) {
             {"seed", c.seed},
             {"threads", c.threads},
             {"loader_threads", c.loaderThreads},
-            {"freeze", c.freeze == Freeze::Backbone ? "backbone" : "none"},
+            {"freeze", freezeName(c.freeze)},
             {"patience", c.patience}};
 }
 
@@ -106,7 +114,7 @@ TrainConfig configFromJson(const nlohmann::json &json, TrainConfig c) {
             } else if (key == "task") {
                 const auto task = parseTask(value.get<std::string>());
                 if (!task)
-                    badField(key, "must be 4class, normal-vs-pneumonia or bacteria-vs-virus");
+                    badField(key, "must be " + taskNameList());
                 c.task = *task;
             } else if (key == "arch") {
                 const auto arch = parseArchitecture(value.get<std::string>());
@@ -162,10 +170,10 @@ TrainConfig configFromJson(const nlohmann::json &json, TrainConfig c) {
             } else if (key == "loader_threads") {
                 c.loaderThreads = value.get<int>();
             } else if (key == "freeze") {
-                const std::string freeze = value.get<std::string>();
-                if (freeze != "none" && freeze != "backbone")
+                const auto freeze = parseFreeze(value.get<std::string>());
+                if (!freeze)
                     badField(key, "must be none or backbone");
-                c.freeze = freeze == "backbone" ? Freeze::Backbone : Freeze::None;
+                c.freeze = *freeze;
             } else if (key == "patience") {
                 c.patience = value.get<int>();
             } else {
@@ -207,6 +215,15 @@ void validate(const TrainConfig &c) {
         badField("loader_threads", "must be between 1 and 64");
     if (c.threads < 0)
         badField("threads", "must not be negative");
+}
+
+std::vector<std::string> differingFields(const TrainConfig &a, const TrainConfig &b) {
+    const nlohmann::json left = toJson(a), right = toJson(b);
+    std::vector<std::string> fields;
+    for (const auto &[key, value] : left.items())
+        if (!right.contains(key) || right[key] != value)
+            fields.push_back(key);
+    return fields;
 }
 
 } // namespace cxr

@@ -8,15 +8,18 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "data/task.h"
 #include "data/transforms.h"
 #include "models/architecture.h"
-#include "train/loss_config.h"
+#include "models/loss_config.h"
 #include "train/sampler.h"
-#include "train/task.h"
 
 namespace cxr {
 
+// Which parameters train: all, or the head alone on a frozen backbone.
 enum class Freeze { None, Backbone };
+const char *freezeName(Freeze freeze); // "none", "backbone"
+std::optional<Freeze> parseFreeze(const std::string &name);
 
 // Everything that defines a training run. Defaults are the paper's
 // settings: Adam lr 1e-3, StepLR(10, 0.5), 20 epochs, flips p = 0.5 and a
@@ -71,5 +74,9 @@ TrainConfig configFromJson(const nlohmann::json &json, TrainConfig base = {});
 // Checks values (positive sizes, probabilities in [0, 1], ...). Throws
 // Error naming the field.
 void validate(const TrainConfig &config);
+
+// The config.json keys whose values differ between two configurations, in
+// key order: what a resume with other settings would change.
+std::vector<std::string> differingFields(const TrainConfig &a, const TrainConfig &b);
 
 } // namespace cxr

@@ -4,8 +4,8 @@
 
 #include "data/dataset_index.h"
 #include "data/image_decode.h"
+#include "loader/batch_loader.h"
 #include "support/test_support.h"
-#include "train/batch_loader.h"
 
 namespace cxr {
 namespace {

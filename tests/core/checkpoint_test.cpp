@@ -5,8 +5,8 @@
 #include <torch/types.h>
 
 #include "errors.h"
-#include "models/checkpoint.h"
 #include "support/model_fixture.h"
+#include "weights/checkpoint.h"
 
 namespace cxr {
 namespace {

@@ -9,8 +9,8 @@
 
 #include "errors.h"
 #include "infer/classifier.h"
-#include "models/checkpoint.h"
 #include "support/test_support.h"
+#include "weights/checkpoint.h"
 
 namespace cxr {
 namespace {

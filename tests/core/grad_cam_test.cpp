@@ -31,7 +31,6 @@ class RegionNetImpl : public NetworkImpl {
     torch::Tensor classify(const torch::Tensor &map) override { return map.mean({2, 3}); }
     Architecture architecture() const override { return Architecture::ResNet50; }
     torch::nn::Linear head() const override { return m_head; }
-    std::string headPrefix() const override { return "fc"; }
     void resetHead(int) override {}
 
   private:

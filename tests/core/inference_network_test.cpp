@@ -3,7 +3,7 @@
 #include <torch/nn/modules/batchnorm.h>
 #include <torch/utils.h>
 
-#include "models/inference_network.h"
+#include "infer/inference_network.h"
 #include "support/model_fixture.h"
 
 namespace cxr {

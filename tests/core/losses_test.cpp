@@ -5,7 +5,7 @@
 #include <torch/nn/functional/loss.h>
 #include <torch/types.h>
 
-#include "train/losses.h"
+#include "models/losses.h"
 
 namespace cxr {
 namespace {

@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "train/metrics.h"
+#include "eval/metrics.h"
 
 namespace cxr {
 namespace {

@@ -7,9 +7,9 @@
 #include <torch/optim/adam.h>
 
 #include "models/network.h"
-#include "models/state_dict.h"
-#include "models/torch_file.h"
 #include "support/model_fixture.h"
+#include "weights/state_dict.h"
+#include "weights/torch_file.h"
 
 namespace cxr {
 namespace {

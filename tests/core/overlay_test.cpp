@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 #include <opencv2/core.hpp>
 
-#include "explain/localisation.h"
+#include "eval/localisation.h"
 #include "explain/overlay.h"
 
 namespace cxr {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "errors.h"
-#include "models/pickle_reader.h"
+#include "weights/pickle_reader.h"
 
 namespace cxr {
 namespace {

@@ -3,9 +3,9 @@
 #include <torch/nn/functional/pooling.h>
 
 #include "errors.h"
-#include "models/state_dict.h"
-#include "models/torch_file.h"
 #include "support/model_fixture.h"
+#include "weights/state_dict.h"
+#include "weights/torch_file.h"
 
 namespace cxr {
 namespace {

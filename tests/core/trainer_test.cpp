@@ -6,9 +6,9 @@
 #include "data/dataset_scan.h"
 #include "data/phantoms.h"
 #include "errors.h"
-#include "models/checkpoint.h"
 #include "support/model_fixture.h"
 #include "train/trainer.h"
+#include "weights/checkpoint.h"
 
 namespace cxr {
 namespace {
@@ -80,7 +80,7 @@ TEST(Trainer, LearnsThePhantomsWellAboveChance) {
     config.augmentation = Augmentation::none();
     config.threads = 0;
     Recorder recorder;
-    const RunSummary summary = train(index, config, dir / "run", false, recorder);
+    const RunSummary summary = startRun(index, config, dir / "run", recorder);
     EXPECT_TRUE(recorder.finished);
     EXPECT_EQ(recorder.epochs.size(), 10u);
     EXPECT_EQ(summary.testImages, 64u);
@@ -113,7 +113,7 @@ TEST(Trainer, CancelAndResumeEqualsAnUninterruptedRun) {
     const TrainConfig config = smallConfig(32); // augmentation on: paper defaults
 
     Recorder straight;
-    train(index, config, dir / "straight", false, straight);
+    startRun(index, config, dir / "straight", straight);
 
     for (const auto &[epoch, batch] : std::vector<std::pair<int, std::size_t>>{{1, 1}, {2, 2}}) {
         SCOPED_TRACE("cancel after epoch " + std::to_string(epoch) + " batch " +
@@ -124,12 +124,12 @@ TEST(Trainer, CancelAndResumeEqualsAnUninterruptedRun) {
         first.cancel = &cancel;
         first.cancelAtEpoch = epoch;
         first.cancelAtBatch = batch;
-        EXPECT_THROW(train(index, config, run, false, first, &cancel), Cancelled);
+        EXPECT_THROW(startRun(index, config, run, first, &cancel), Cancelled);
         EXPECT_TRUE(first.cancelled);
         ASSERT_TRUE(fs::exists(run / "last.pt"));
 
         Recorder second;
-        train(index, config, run, true, second);
+        resumeRun(index, run, second);
         EXPECT_TRUE(second.finished);
 
         const Checkpoint a = loadCheckpoint(dir / "straight" / "last.pt");
@@ -161,7 +161,7 @@ TEST(Trainer, NanLossStopsWithAClearErrorAndWritesNoCheckpoint) {
     config.init = (dir / "nan.pt").string();
     Recorder recorder;
     try {
-        train(index, config, dir / "run", false, recorder);
+        startRun(index, config, dir / "run", recorder);
         FAIL() << "expected Error";
     } catch (const Error &e) {
         EXPECT_NE(std::string(e.what()).find("NaN"), std::string::npos) << e.what();
@@ -178,15 +178,15 @@ TEST(Trainer, RefusesToOverwriteAnotherRunOrWriteNowhere) {
     test::writeFile(dir / "taken" / "notes.txt", "someone's run");
     Recorder recorder;
     try {
-        train(index, smallConfig(32), dir / "taken", false, recorder);
+        startRun(index, smallConfig(32), dir / "taken", recorder);
         FAIL() << "expected Error";
     } catch (const Error &e) {
-        EXPECT_NE(std::string(e.what()).find("--resume"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("resume that run"), std::string::npos) << e.what();
     }
     EXPECT_EQ(test::readFile(dir / "taken" / "notes.txt"), "someone's run");
     test::writeFile(dir / "file", "x");
-    EXPECT_THROW(train(index, smallConfig(32), dir / "file" / "run", false, recorder), Error);
-    EXPECT_THROW(train(index, smallConfig(32), dir / "nothing", true, recorder), Error);
+    EXPECT_THROW(startRun(index, smallConfig(32), dir / "file" / "run", recorder), Error);
+    EXPECT_THROW(resumeRun(index, dir / "nothing", recorder), Error);
 }
 
 TEST(Trainer, FrozenBackboneFastPathTrainsOnlyTheHead) {
@@ -197,7 +197,7 @@ TEST(Trainer, FrozenBackboneFastPathTrainsOnlyTheHead) {
     config.augmentation = Augmentation::none();
     config.epochs = 3;
     Recorder recorder;
-    train(index, config, dir / "run", false, recorder);
+    startRun(index, config, dir / "run", recorder);
     EXPECT_EQ(recorder.epochs.size(), 3u);
     // The backbone is untouched: best.pt's conv1 equals the scratch init.
     torch::manual_seed(config.seed);
@@ -212,6 +212,36 @@ TEST(Trainer, FrozenBackboneFastPathTrainsOnlyTheHead) {
               std::string::npos);
 }
 
+// With augmentation the images change every epoch, so the frozen backbone
+// runs each batch (no cached features); it still never changes.
+TEST(Trainer, FrozenBackboneWithAugmentationTrainsOnlyTheHead) {
+    test::TempDir dir;
+    const DatasetIndex index = phantomDataset(dir, 4, 1, 32);
+    TrainConfig config = smallConfig(32);
+    config.freeze = Freeze::Backbone;
+    config.epochs = 2;
+    Recorder recorder;
+    startRun(index, config, dir / "run", recorder);
+    torch::manual_seed(config.seed);
+    Network fresh = makeNetwork(Architecture::ResNet50, 4);
+    const auto freshParameters = fresh->named_parameters();
+    const Checkpoint last = loadCheckpoint(dir / "run" / "last.pt");
+    bool headChanged = false;
+    for (const auto &[name, tensor] : last.stateDict) {
+        if (!freshParameters.contains(name))
+            continue; // buffers
+        const double change = test::maxAbsDiff(tensor, freshParameters[name]);
+        if (name.rfind("fc.", 0) == 0)
+            headChanged = headChanged || change > 0;
+        else
+            EXPECT_EQ(change, 0.0) << name;
+    }
+    EXPECT_TRUE(headChanged);
+    const std::string log = test::readFile(dir / "run" / "log.txt");
+    EXPECT_NE(log.find("frozen backbone, head only"), std::string::npos) << log;
+    EXPECT_EQ(log.find("features computed once"), std::string::npos) << log;
+}
+
 TEST(Trainer, EarlyStoppingEndsARunThatStopsImproving) {
     test::TempDir dir;
     const DatasetIndex index = phantomDataset(dir, 4, 1, 32);
@@ -221,39 +251,11 @@ TEST(Trainer, EarlyStoppingEndsARunThatStopsImproving) {
     config.learningRate = 1e-9; // the model cannot change: validation never improves
     config.augmentation = Augmentation::none();
     Recorder recorder;
-    const RunSummary summary = train(index, config, dir / "run", false, recorder);
+    const RunSummary summary = startRun(index, config, dir / "run", recorder);
     EXPECT_TRUE(summary.earlyStopped);
     EXPECT_EQ(summary.epochsRun, 2); // epoch 1 is the best, epoch 2 is stale
     EXPECT_EQ(summary.bestEpoch, 1);
     EXPECT_NE(test::readFile(dir / "run" / "log.txt").find("early stopping"), std::string::npos);
-}
-
-TEST(TrainConfig, PresetsAndJson) {
-    const auto prcw = presetConfig("PRCW");
-    ASSERT_TRUE(prcw.has_value());
-    EXPECT_EQ(prcw->sampler, SamplerKind::Weighted);
-    EXPECT_EQ(presetConfig("PDCXFL")->arch, Architecture::DenseNet121);
-    EXPECT_EQ(presetConfig("PDCXFL")->loss.kind, LossKind::Focal);
-    EXPECT_EQ(presetConfig("RCE")->init, "scratch");
-    EXPECT_EQ(presetConfig("RCE")->loss.kind, LossKind::Focal);
-    EXPECT_FALSE(presetConfig("XYZ").has_value());
-    // Paper defaults and StepLR(10, 0.5).
-    const TrainConfig c;
-    EXPECT_DOUBLE_EQ(c.learningRateAt(9), 1e-3);
-    EXPECT_DOUBLE_EQ(c.learningRateAt(10), 5e-4);
-    EXPECT_DOUBLE_EQ(c.learningRateAt(19), 5e-4);
-    EXPECT_EQ(c.epochs, 20);
-    // Round trip, and errors that name the field.
-    const TrainConfig back = configFromJson(toJson(*prcw));
-    EXPECT_EQ(toJson(back), toJson(*prcw));
-    try {
-        configFromJson({{"epochs", -1}});
-        FAIL();
-    } catch (const Error &e) {
-        EXPECT_NE(std::string(e.what()).find("epochs"), std::string::npos);
-    }
-    EXPECT_THROW(configFromJson({{"learning_rate", 1}}), Error);
-    EXPECT_THROW(configFromJson({{"sampler", "magic"}}), Error);
 }
 
 } // namespace

@@ -2,9 +2,9 @@
 #include <gtest/gtest.h>
 
 #include "errors.h"
-#include "models/weights_download.h"
 #include "support/local_http_server.h"
 #include "support/test_support.h"
+#include "weights/weights_download.h"
 
 namespace cxr {
 namespace {

@@ -83,6 +83,45 @@ TEST(CliTrain, BadArgumentsFailClearly) {
     EXPECT_EQ(chexnet.exitCode, 1);
 }
 
+// --resume continues a run with its own settings: an option that would
+// change them is refused with exit code 2 and named; execution options
+// (threads) may differ.
+TEST(CliTrain, ResumeRefusesOptionsThatChangeTheRun) {
+    test::TempDir dir;
+    for (const char *c : {"NORMAL", "BACTERIA", "VIRUS", "COVID19"})
+        for (int i = 0; i < 3; ++i) {
+            const std::string name = std::string(c) + std::to_string(i) + ".png";
+            test::writeImage(dir / "data/train" / c / name, test::gradientImage(40, 40 + i));
+            test::writeImage(dir / "data/test" / c / name, test::gradientImage(40 + i, 40));
+        }
+    const std::string data = (dir / "data").string(), run = (dir / "run").string();
+    const test::CliResult first = test::runCli({"train",
+                                                data,
+                                                "--out",
+                                                run,
+                                                "--init",
+                                                "scratch",
+                                                "--epochs",
+                                                "1",
+                                                "--image-size",
+                                                "32",
+                                                "--val-fraction",
+                                                "0"});
+    ASSERT_EQ(first.exitCode, 0) << first.err;
+    const std::string config = test::readFile(dir / "run" / "config.json");
+
+    const test::CliResult changed =
+        test::runCli({"train", data, "--out", run, "--resume", "--seed", "9", "--epochs", "4"});
+    EXPECT_EQ(changed.exitCode, 2) << changed.err;
+    EXPECT_NE(changed.err.find("epochs, seed"), std::string::npos) << changed.err;
+    EXPECT_EQ(test::readFile(dir / "run" / "config.json"), config);
+
+    const test::CliResult same =
+        test::runCli({"train", data, "--out", run, "--resume", "--epochs", "1", "--threads", "1"});
+    EXPECT_EQ(same.exitCode, 0) << same.err;
+    EXPECT_EQ(test::readFile(dir / "run" / "config.json"), config);
+}
+
 TEST(CliReproduce, SkipsUnavailableWeightsAndWritesTable1) {
     CXR_REQUIRE_SHARED_DATA("cxr-sample");
     test::TempDir dir;

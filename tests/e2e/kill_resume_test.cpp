@@ -16,8 +16,8 @@
 
 #include "data/csv_reader.h"
 #include "e2e/cli_runner.h"
-#include "models/checkpoint.h"
 #include "support/test_support.h"
+#include "weights/checkpoint.h"
 
 namespace cxr {
 namespace {

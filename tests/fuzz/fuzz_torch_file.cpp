@@ -6,8 +6,8 @@
 #include <string>
 
 #include "errors.h"
-#include "models/state_dict.h"
-#include "models/torch_file.h"
+#include "weights/state_dict.h"
+#include "weights/torch_file.h"
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t *data, std::size_t size) {
     const std::string bytes(reinterpret_cast<const char *>(data), size);

@@ -11,8 +11,8 @@
 #include "classify_page.h"
 #include "data/phantoms.h"
 #include "image_viewer.h"
-#include "models/checkpoint.h"
 #include "support/test_support.h"
+#include "weights/checkpoint.h"
 
 namespace cxr {
 namespace {

@@ -2,12 +2,15 @@
 #include <QSignalSpy>
 
 #include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
 
 #include "data/phantoms.h"
+#include "modal_dialogs.h"
 #include "support/test_support.h"
 #include "training_charts.h"
 #include "training_controller.h"
 #include "training_page.h"
+#include "weights/checkpoint.h"
 
 namespace cxr {
 namespace {
@@ -69,6 +72,47 @@ TEST_F(TrainingPageTest, StopLeavesAResumableCheckpoint) {
     page.stop();
     ASSERT_TRUE(cancelled.wait(120000));
     EXPECT_GE(page.charts()->epochPoints(), 2); // the earlier epoch was reloaded, then extended
+}
+
+// Resume continues a run with the settings it started with: after "Open
+// run..." and an edited form, the resumed epochs still use the run's own
+// seed and task (the form's are set aside, and it shows the run's again).
+TEST_F(TrainingPageTest, ResumeAfterOpenRunKeepsTheRunsSettings) {
+    TrainConfig original = tinyConfig(50);
+    original.seed = 5;
+    page.setConfig(original);
+    page.setRunFolder(QString::fromStdString((dir / "run").string()));
+    ui::TrainingWorker *worker = page.controller()->worker();
+    QSignalSpy epochs(worker, &ui::TrainingWorker::epochFinished);
+    QSignalSpy cancelled(worker, &ui::TrainingWorker::cancelled);
+    page.start();
+    ASSERT_TRUE(epochs.wait(120000));
+    page.stop();
+    ASSERT_TRUE(cancelled.wait(120000));
+
+    ui::TrainingPage other;
+    other.setDataset(QString::fromStdString((dir / "data").string()));
+    ASSERT_TRUE(other.openRunFolder(QString::fromStdString((dir / "run").string())));
+    EXPECT_EQ(other.config().seed, 5u); // the form shows the run
+    TrainConfig edited = other.config();
+    edited.seed = 99;
+    edited.task = Task::NormalVsPneumonia;
+    other.setConfig(edited);
+    ui::TrainingWorker *otherWorker = other.controller()->worker();
+    QSignalSpy more(otherWorker, &ui::TrainingWorker::epochFinished);
+    QSignalSpy stopped(otherWorker, &ui::TrainingWorker::cancelled);
+    test::answerNextMessageBox(); // the notice naming the edited fields
+    other.resume();
+    ASSERT_TRUE(more.wait(120000));
+    other.stop();
+    ASSERT_TRUE(stopped.wait(120000));
+    EXPECT_EQ(other.config().seed, 5u);
+    EXPECT_EQ(other.config().task, Task::FourClass);
+    const Checkpoint last = loadCheckpoint(dir / "run" / "last.pt");
+    const auto metadata = nlohmann::json::parse(last.metadataJson);
+    EXPECT_EQ(metadata["config"]["seed"], 5);
+    EXPECT_EQ(metadata["config"]["task"], "4class");
+    EXPECT_EQ(last.classes.size(), 4u);
 }
 
 TEST_F(TrainingPageTest, PresetFillsTheForm) {

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+#include "eval/evaluation.h"
+
+#include "compute_threads.h"
+#include "data/task.h"
+#include "errors.h"
+#include "eval/network_predictions.h"
+#include "models/device.h"
+#include "weights/checkpoint.h"
+
+namespace cxr {
+
+Evaluation evaluateModel(const std::filesystem::path &model,
+                         const DatasetIndex &index,
+                         Split split,
+                         const EvaluationOptions &options,
+                         const ProgressFn &progress,
+                         const CancelToken *cancel) {
+    const ComputeThreadScope threads(options.threads);
+    const c10::Device device = resolveDevice(options.device);
+    const Checkpoint checkpoint = loadCheckpoint(model);
+    Network network = networkFromCheckpoint(checkpoint, model.string());
+    network->to(device);
+    const TaskView view = viewForClasses(index, checkpoint.classes);
+    std::vector<std::size_t> samples;
+    std::vector<int> labels;
+    for (std::size_t i = 0; i < index.samples.size(); ++i)
+        if (index.samples[i].split == split && view.labels[i] >= 0) {
+            samples.push_back(i);
+            labels.push_back(view.labels[i]);
+        }
+    if (samples.empty())
+        throw Error(std::string("the dataset has no ") + splitName(split) +
+                    " images for this model");
+
+    Evaluation evaluation;
+    evaluation.classes = checkpoint.classes;
+    BatchLoader::Options loading;
+    loading.preprocessing = checkpoint.preprocessing;
+    loading.batchSize = options.batchSize;
+    loading.threads = options.loaderThreads;
+    std::vector<std::filesystem::path> skippedFiles;
+    loading.onSkipped = [&skippedFiles](const std::filesystem::path &file, const std::string &) {
+        skippedFiles.push_back(file);
+    };
+    evaluation.predictions = predictSamples(
+        *network, index, samples, labels, loading, LossConfig{}, device, cancel, progress);
+    evaluation.skipped = skippedFiles.size();
+    for (std::size_t i : samples) {
+        const auto &path = index.samples[i].path;
+        if (std::find(skippedFiles.begin(), skippedFiles.end(), path) == skippedFiles.end())
+            evaluation.images.push_back(path);
+    }
+    const int classes = static_cast<int>(checkpoint.classes.size());
+    evaluation.metrics = evaluation.predictions.metrics();
+    evaluation.intervals = bootstrapIntervals(
+        evaluation.predictions.labels, evaluation.predictions.probabilities, classes);
+    return evaluation;
+}
+
+} // namespace cxr

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "data/dataset_index.h"
+#include "eval/metrics.h"
+#include "eval/predictions.h"
+#include "progress.h"
+
+namespace cxr {
+
+// How an evaluation computes (not what): batch size, threads and device.
+struct EvaluationOptions {
+    int batchSize = 16;
+    int loaderThreads = 2;
+    int threads = 0;            // compute threads of the calling thread; 0 = every core
+    std::string device = "cpu"; // see resolveDevice
+};
+
+// A model's predictions on a dataset split and what they measure.
+struct Evaluation {
+    std::vector<std::string> classes;
+    Predictions predictions;                   // per image evaluated, in dataset order
+    std::vector<std::filesystem::path> images; // the image of each prediction row
+    Metrics metrics;
+    MetricIntervals intervals; // 95% bootstrap
+    std::size_t skipped = 0;   // images that failed to decode
+};
+
+// Evaluates the model file `model` on the `split` images of `index`
+// (test by default in `cxr eval`). The dataset's classes are mapped onto
+// the model's by the task whose classes the model has (NORMAL/PNEUMONIA
+// merges bacteria, virus and COVID-19, ...). Throws Error (ModelError for a
+// bad model file) when the model cannot be read, its classes fit no task,
+// or the split has no image of the model's classes.
+Evaluation evaluateModel(const std::filesystem::path &model,
+                         const DatasetIndex &index,
+                         Split split,
+                         const EvaluationOptions &options = {},
+                         const ProgressFn &progress = {},
+                         const CancelToken *cancel = nullptr);
+
+} // namespace cxr

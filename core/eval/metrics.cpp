@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+#include "eval/metrics.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <numeric>
+
+#include "data/transforms.h" // mixSeed
+
+namespace cxr {
+namespace {
+
+// One-vs-rest ROC AUC by the Mann-Whitney U statistic, with tied scores
+// given their average rank (equivalent to the trapezoidal ROC area).
+double rocAuc(const std::vector<int> &labels,
+              const std::vector<float> &probabilities,
+              int numClasses,
+              int positive) {
+    std::vector<std::pair<float, bool>> scored;
+    for (std::size_t i = 0; i < labels.size(); ++i)
+        scored.emplace_back(probabilities[i * static_cast<std::size_t>(numClasses) +
+                                          static_cast<std::size_t>(positive)],
+                            labels[i] == positive);
+    std::sort(scored.begin(), scored.end(), [](const auto &a, const auto &b) {
+        return a.first < b.first;
+    });
+    double rankSum = 0;
+    std::size_t positives = 0;
+    for (std::size_t i = 0; i < scored.size();) {
+        std::size_t j = i;
+        while (j < scored.size() && scored[j].first == scored[i].first)
+            ++j;
+        const double averageRank = (static_cast<double>(i + 1) + static_cast<double>(j)) / 2.0;
+        for (std::size_t k = i; k < j; ++k)
+            if (scored[k].second) {
+                rankSum += averageRank;
+                ++positives;
+            }
+        i = j;
+    }
+    const std::size_t negatives = scored.size() - positives;
+    if (positives == 0 || negatives == 0)
+        return std::numeric_limits<double>::quiet_NaN();
+    const double p = static_cast<double>(positives);
+    return (rankSum - p * (p + 1) / 2.0) / (p * static_cast<double>(negatives));
+}
+
+double percentile(std::vector<double> values, double q) {
+    values.erase(
+        std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
+        values.end());
+    if (values.empty())
+        return std::numeric_limits<double>::quiet_NaN();
+    std::sort(values.begin(), values.end());
+    const double position = q * static_cast<double>(values.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(position));
+    const auto hi = std::min(lo + 1, values.size() - 1);
+    return values[lo] + (values[hi] - values[lo]) * (position - static_cast<double>(lo));
+}
+
+} // namespace
+
+Metrics computeMetrics(const std::vector<int> &labels,
+                       const std::vector<float> &probabilities,
+                       int numClasses,
+                       double meanLoss) {
+    const auto k = static_cast<std::size_t>(numClasses);
+    Metrics m;
+    m.count = labels.size();
+    m.loss = meanLoss;
+    m.confusion.assign(k, std::vector<std::size_t>(k, 0));
+    std::size_t correct = 0;
+    for (std::size_t i = 0; i < labels.size(); ++i) {
+        const float *row = probabilities.data() + i * k;
+        const auto predicted = static_cast<std::size_t>(std::max_element(row, row + k) - row);
+        const auto truth = static_cast<std::size_t>(labels[i]);
+        ++m.confusion[truth][predicted];
+        correct += truth == predicted;
+    }
+    m.accuracy = m.count ? static_cast<double>(correct) / static_cast<double>(m.count) : 0.0;
+    m.perClass.resize(k);
+    double recallSum = 0, f1Sum = 0;
+    std::size_t present = 0;
+    for (std::size_t c = 0; c < k; ++c) {
+        ClassMetrics &cm = m.perClass[c];
+        std::size_t predictedAs = 0;
+        for (std::size_t t = 0; t < k; ++t) {
+            cm.support += m.confusion[c][t];
+            predictedAs += m.confusion[t][c];
+        }
+        const double tp = static_cast<double>(m.confusion[c][c]);
+        cm.precision = predictedAs ? tp / static_cast<double>(predictedAs) : 0.0;
+        cm.recall = cm.support ? tp / static_cast<double>(cm.support) : 0.0;
+        cm.f1 = cm.precision + cm.recall > 0
+                    ? 2 * cm.precision * cm.recall / (cm.precision + cm.recall)
+                    : 0.0;
+        cm.auc = rocAuc(labels, probabilities, numClasses, static_cast<int>(c));
+        if (cm.support > 0) {
+            recallSum += cm.recall;
+            f1Sum += cm.f1;
+            ++present;
+        }
+    }
+    m.balancedAccuracy = present ? recallSum / static_cast<double>(present) : 0.0;
+    m.macroF1 = present ? f1Sum / static_cast<double>(present) : 0.0;
+    return m;
+}
+
+MetricIntervals bootstrapIntervals(const std::vector<int> &labels,
+                                   const std::vector<float> &probabilities,
+                                   int numClasses,
+                                   int iterations,
+                                   std::uint64_t seed) {
+    const auto k = static_cast<std::size_t>(numClasses);
+    const std::size_t n = labels.size();
+    std::vector<double> accuracy, balanced, macroF1;
+    std::vector<std::vector<double>> recall(k);
+    std::vector<int> sampleLabels(n);
+    std::vector<float> sampleProbabilities(n * k);
+    for (int it = 0; it < iterations && n > 0; ++it) {
+        for (std::size_t i = 0; i < n; ++i) {
+            const std::size_t pick = mixSeed(seed, static_cast<std::uint64_t>(it) * n + i) % n;
+            sampleLabels[i] = labels[pick];
+            std::copy_n(probabilities.begin() + static_cast<std::ptrdiff_t>(pick * k),
+                        k,
+                        sampleProbabilities.begin() + static_cast<std::ptrdiff_t>(i * k));
+        }
+        const Metrics m = computeMetrics(sampleLabels, sampleProbabilities, numClasses);
+        accuracy.push_back(m.accuracy);
+        balanced.push_back(m.balancedAccuracy);
+        macroF1.push_back(m.macroF1);
+        for (std::size_t c = 0; c < k; ++c)
+            recall[c].push_back(m.perClass[c].support ? m.perClass[c].recall
+                                                      : std::numeric_limits<double>::quiet_NaN());
+    }
+    MetricIntervals out;
+    out.accuracy = {percentile(accuracy, 0.025), percentile(accuracy, 0.975)};
+    out.balancedAccuracy = {percentile(balanced, 0.025), percentile(balanced, 0.975)};
+    out.macroF1 = {percentile(macroF1, 0.025), percentile(macroF1, 0.975)};
+    for (std::size_t c = 0; c < k; ++c)
+        out.recall.push_back({percentile(recall[c], 0.025), percentile(recall[c], 0.975)});
+    return out;
+}
+
+} // namespace cxr

@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "eval/metrics.h"
+
+namespace cxr {
+
+// Progress within an epoch, sent every few batches.
+struct BatchProgress {
+    int epoch = 0; // 1-based
+    int epochs = 0;
+    std::size_t batch = 0; // batches done in this epoch
+    std::size_t batches = 0;
+    double loss = 0;      // running mean over the epoch so far
+    double accuracy = 0;  // running, on the training batches
+    double batchLoss = 0; // this batch alone
+    double learningRate = 0;
+    double imagesPerSecond = 0;
+    double etaSeconds = 0; // for the whole run
+};
+
+// The metrics of a finished epoch.
+struct EpochReport {
+    int epoch = 0; // 1-based
+    int epochs = 0;
+    std::vector<std::string> classes; // the run's classes, in label order
+    Metrics train, val;
+    double learningRate = 0;
+    double seconds = 0;
+    bool best = false; // best validation balanced accuracy so far
+};
+
+// What a finished run gives back (and writes to summary.json).
+struct RunSummary {
+    std::filesystem::path runDir;
+    std::vector<std::string> classes;
+    int epochsRun = 0;
+    int bestEpoch = 0;
+    bool earlyStopped = false;
+    Metrics bestVal;
+    Metrics test;
+    MetricIntervals testIntervals;
+    std::size_t trainImages = 0, valImages = 0, testImages = 0;
+};
+
+// Receives a run's events, from the thread that runs it. The CLI prints
+// them; the UI's worker turns them into queued signals. The trainer knows
+// neither.
+class TrainObserver {
+  public:
+    virtual ~TrainObserver() = default;
+    virtual void onLog(const std::string &) {}
+    virtual void onBatch(const BatchProgress &) {}
+    virtual void onEpoch(const EpochReport &) {}
+    virtual void onFinished(const RunSummary &) {}
+    virtual void onFailed(const std::string &) {}
+    virtual void onCancelled() {}
+};
+
+} // namespace cxr

@@ -1,0 +1,35 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <vector>
+
+#include "data/dataset_index.h"
+#include "data/task.h"
+#include "train/split.h"
+#include "train/train_config.h"
+
+namespace cxr {
+
+// The parts of a dataset one run uses: the task's view of the labels and the
+// train / val / test split. A plain value.
+struct TrainingData {
+    TaskView view;
+    RunSplit split;
+
+    int classes() const { return static_cast<int>(view.classes.size()); }
+    // The task labels of `samples` (indices into DatasetIndex::samples).
+    std::vector<int> labelsOf(const std::vector<std::size_t> &samples) const;
+    // train, then val, then test: every sample the run ever reads.
+    std::vector<std::size_t> allSamples() const;
+};
+
+// Maps the dataset onto the config's task and splits it (seeded, by
+// patient). Throws Error when the training split is empty or lacks a class,
+// since a class never seen in training cannot be learnt.
+TrainingData prepareTrainingData(const DatasetIndex &index, const TrainConfig &config);
+
+// from[order[0]], from[order[1]], ...
+std::vector<std::size_t> pick(const std::vector<std::size_t> &from,
+                              const std::vector<std::size_t> &order);
+
+} // namespace cxr

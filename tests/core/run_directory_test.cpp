@@ -1,0 +1,104 @@
+// SPDX-License-Identifier: MIT
+#include <fstream>
+
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+#include "errors.h"
+#include "support/test_support.h"
+#include "train/run_directory.h"
+
+namespace cxr {
+namespace {
+namespace fs = std::filesystem;
+
+Metrics someMetrics(double accuracy) {
+    Metrics m;
+    m.loss = 0.5;
+    m.accuracy = accuracy;
+    m.balancedAccuracy = accuracy / 2;
+    m.macroF1 = 0.25;
+    m.confusion = {{3, 1}, {0, 2}};
+    return m;
+}
+
+TEST(RunDirectory, WritesAndReadsBackItsOwnFiles) {
+    test::TempDir dir;
+    TrainConfig config;
+    config.seed = 77;
+    config.epochs = 3;
+    const RunDirectory run = RunDirectory::create(dir / "run", config);
+    run.appendMetrics(1, "train", someMetrics(0.5), 1e-3, 12.5);
+    run.appendMetrics(1, "val", someMetrics(0.75), 1e-3, 12.5);
+    run.writeConfusion("val", {"A", "B"}, someMetrics(0.75));
+
+    EXPECT_TRUE(RunDirectory::isRun(dir / "run"));
+    EXPECT_EQ(RunDirectory::readConfig(dir / "run").seed, 77u);
+    EXPECT_EQ(RunDirectory::open(dir / "run").config().epochs, 3);
+    const std::vector<MetricsRow> rows = RunDirectory::readMetrics(dir / "run");
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[1].epoch, 1);
+    EXPECT_EQ(rows[1].split, "val");
+    EXPECT_DOUBLE_EQ(rows[1].accuracy, 0.75);
+    EXPECT_DOUBLE_EQ(rows[1].balancedAccuracy, 0.375);
+    EXPECT_DOUBLE_EQ(rows[1].learningRate, 1e-3);
+    EXPECT_DOUBLE_EQ(rows[1].seconds, 12.5);
+    const auto confusion = RunDirectory::readConfusion(dir / "run", "val");
+    ASSERT_TRUE(confusion.has_value());
+    EXPECT_EQ(confusion->classes, (std::vector<std::string>{"A", "B"}));
+    EXPECT_EQ(confusion->counts, (std::vector<std::vector<std::size_t>>{{3, 1}, {0, 2}}));
+    EXPECT_FALSE(RunDirectory::readConfusion(dir / "run", "test").has_value());
+    EXPECT_FALSE(RunDirectory::readSummary(dir / "run").has_value());
+}
+
+// Readers find columns by name: a file with reordered or extra columns, a
+// row being written (no newline yet) and a garbled row still reads.
+TEST(RunDirectory, ReadsMetricsByColumnNameAndSkipsTornRows) {
+    test::TempDir dir;
+    test::writeFile(dir / "metrics.csv",
+                    "split,epoch,seconds,lr,macro_f1,balanced_accuracy,accuracy,loss,extra\n"
+                    "train,1,3.5,0.001,0.2,0.3,0.4,1.5,x\n"
+                    "val,1,3.5,0.001,0.1,0.2,0.25,1.7,y\n"
+                    "val,not-a-number,1,1,1,1,1,1,z\n"
+                    "train,2,3.4,0.001,0.3");
+    const std::vector<MetricsRow> rows = RunDirectory::readMetrics(dir.path());
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].split, "train");
+    EXPECT_DOUBLE_EQ(rows[0].loss, 1.5);
+    EXPECT_DOUBLE_EQ(rows[0].accuracy, 0.4);
+    EXPECT_DOUBLE_EQ(rows[1].balancedAccuracy, 0.2);
+    EXPECT_TRUE(RunDirectory::readMetrics(dir / "absent").empty());
+}
+
+TEST(RunDirectory, ResumeDropsRedoneEpochsAndTheTornTail) {
+    test::TempDir dir;
+    const RunDirectory run = RunDirectory::create(dir / "run", TrainConfig{});
+    for (int epoch = 1; epoch <= 3; ++epoch)
+        run.appendMetrics(epoch, "train", someMetrics(0.5), 1e-3, 1);
+    std::ofstream(dir / "run" / "metrics.csv", std::ios::app) << "4,tra";
+    RunDirectory::open(dir / "run").dropMetricsFrom(3);
+    const std::vector<MetricsRow> rows = RunDirectory::readMetrics(dir / "run");
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows.back().epoch, 2);
+    const std::string text = test::readFile(dir / "run" / "metrics.csv");
+    EXPECT_EQ(text.back(), '\n');
+}
+
+TEST(RunDirectory, NeverTakesOverAnotherFolder) {
+    test::TempDir dir;
+    test::writeFile(dir / "taken" / "notes.txt", "mine");
+    EXPECT_THROW(RunDirectory::create(dir / "taken", TrainConfig{}), Error);
+    EXPECT_EQ(test::readFile(dir / "taken" / "notes.txt"), "mine");
+    EXPECT_THROW(RunDirectory::open(dir / "taken"), Error);
+    test::writeFile(dir / "bad" / "config.json", "{\"epochs\": -3}");
+    try {
+        RunDirectory::readConfig(dir / "bad");
+        FAIL() << "expected Error";
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("config.json"), std::string::npos) << e.what();
+        EXPECT_NE(std::string(e.what()).find("epochs"), std::string::npos) << e.what();
+    }
+}
+
+} // namespace
+} // namespace cxr
