@@ -7,6 +7,10 @@
 #   --package      also the tools installer/package.sh uses (help2man, lintian, appstream)
 #   --fresh-check  also what installer/fresh-check.sh uses (debootstrap)
 #
+# libopenblas0-openmp: LibTorch finds BLAS through libblas.so.3, which Debian
+# otherwise serves from the reference BLAS; with one compute thread and a
+# batch under 16 LibTorch runs 1x1 convolutions through BLAS, and training
+# ResNet50 was five times slower (docs/benchmarks.md).
 # Every package the configure, build, tests and run.sh need is named here:
 # packages are installed without their recommendations, so nothing may be
 # left to a recommendation (libdnnl-dev's CMake config needs OpenCL's, which
@@ -17,14 +21,15 @@ set -euo pipefail
 packages=(
     build-essential cmake ninja-build ccache pkg-config
     qt6-base-dev libqcustomplot-dev
-    libtorch-dev libdnnl-dev ocl-icd-opencl-dev libopencv-dev libdcmtk-dev
+    libtorch-dev libdnnl-dev ocl-icd-opencl-dev libgloo-dev libopencv-dev libdcmtk-dev
     nlohmann-json3-dev libcli11-dev libcsv-dev libssl-dev libcurl4-openssl-dev
     libgtest-dev libgmock-dev zlib1g-dev
     qt6-qpa-plugins libqt6svg6
+    libopenblas0-openmp
     clang-format
 )
 # Test- and benchmark-only: PyTorch reference, headless display.
-packages+=(python3-torchvision python3-torch xvfb xauth)
+packages+=(python3-torchvision python3-torch xvfb xauth iproute2)
 for option in "$@"; do
     case $option in
     --package) packages+=(help2man lintian appstream desktop-file-utils dpkg-dev file) ;;

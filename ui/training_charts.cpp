@@ -187,7 +187,10 @@ void TrainingCharts::showRun(const std::vector<MetricsRow> &rows,
         valLoss = addGraph(m_loss, name + tr(" val"), colour, true);
         trainAcc = valAcc = trainLoss = lr = nullptr;
     } else {
-        clear();
+        // The run's own curves start again; comparisons stay.
+        for (QCPGraph *graph :
+             {m_trainAcc, m_valAcc, m_valBalanced, m_trainLoss, m_valLoss, m_lrGraph})
+            graph->data()->clear();
     }
     for (const MetricsRow &row : rows) {
         if (row.split == "train") {

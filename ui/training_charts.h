@@ -29,7 +29,8 @@ class TrainingCharts : public QWidget {
     void addBatch(const BatchProgress &progress);
     void addEpoch(const EpochReport &report);
     // Plots a run's metrics.csv rows (RunDirectory::readMetrics): as the
-    // main curves, or as a dashed comparison labelled `name`.
+    // main curves (replacing the epoch curves, keeping comparisons), or as a
+    // dashed comparison labelled `name`.
     void showRun(const std::vector<MetricsRow> &rows, const QString &name, bool asComparison);
 
     int epochPoints() const; // epochs plotted for the current run (for tests)

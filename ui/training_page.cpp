@@ -21,11 +21,13 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTextCursor>
 #include <QVBoxLayout>
 
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "preferences_dialog.h"
+#include "run_follower.h"
 #include "training_charts.h"
 #include "training_controller.h"
 
@@ -57,7 +59,7 @@ QString duration(double seconds) {
 
 TrainingPage::TrainingPage(QWidget *parent)
     : QWidget(parent), m_controller(new TrainingController(this)),
-      m_charts(new TrainingCharts(this)),
+      m_charts(new TrainingCharts(this)), m_follower(new RunFollower(this)),
       m_datasetLabel(new QLabel(tr("No dataset: open one on the Dataset page"), this)),
       m_runFolder(new QLineEdit(this)), m_preset(new QComboBox(this)), m_task(new QComboBox(this)),
       m_arch(new QComboBox(this)), m_init(new QComboBox(this)), m_loss(new QComboBox(this)),
@@ -227,6 +229,24 @@ TrainingPage::TrainingPage(QWidget *parent)
     });
     connect(
         m_controller, &TrainingController::runningChanged, this, &TrainingPage::onRunningChanged);
+    connect(m_follower,
+            &RunFollower::updated,
+            this,
+            [this](const std::vector<MetricsRow> &rows, const QString &logTail, bool finished) {
+                m_charts->showRun(rows, QDir(m_follower->folder()).dirName(), false);
+                m_log->setPlainText(logTail);
+                m_log->moveCursor(QTextCursor::End);
+                int epochs = 0;
+                for (const MetricsRow &row : rows)
+                    epochs = std::max(epochs, row.epoch);
+                m_progress->setRange(0, std::max(1, m_epochs->value()));
+                m_progress->setValue(std::min(epochs, m_epochs->value()));
+                m_progress->setFormat(
+                    finished ? tr("finished (run folder %1)").arg(m_follower->folder())
+                             : tr("followed: %1 of %2 epochs written by another process")
+                                   .arg(epochs)
+                                   .arg(m_epochs->value()));
+            });
 
     setConfig(TrainConfig{});
     m_runFolder->setText(newRunFolder());
@@ -332,6 +352,7 @@ void TrainingPage::start() {
         QMessageBox::warning(this, tr("Training"), QString::fromStdString(e.what()));
         return;
     }
+    m_follower->stop();
     m_charts->clear();
     m_log->clear();
     m_progress->setRange(0, 0);
@@ -375,6 +396,7 @@ void TrainingPage::resume() {
                 .arg(names.join(QStringLiteral(", "))));
     }
     setConfig(stored);
+    m_follower->stop();
     m_progress->setRange(0, 0);
     m_progress->setFormat(tr("resuming…"));
     // The earlier epochs first, so that the resumed run's epochs follow them.
@@ -391,7 +413,7 @@ bool TrainingPage::openRunFolder(const QString &dir) {
     }
     setConfig(stored);
     m_runFolder->setText(dir);
-    loadCurves(dir, false);
+    m_follower->follow(dir);
     Q_EMIT statusMessage(tr("Showing %1").arg(dir));
     return true;
 }

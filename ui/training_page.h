@@ -22,6 +22,7 @@ class QSpinBox;
 
 namespace cxr::ui {
 
+class RunFollower;
 class TrainingCharts;
 class TrainingController;
 
@@ -41,9 +42,11 @@ class TrainingPage : public QWidget {
     // not show (rotation angle, focal alpha, threads, ...).
     TrainConfig config(const TrainConfig &base = {}) const;
     void setConfig(const TrainConfig &config);
-    // Shows the run in `dir`: its configuration in the form, its curves.
-    // Returns false (and says why) when `dir` holds no run.
+    // Shows the run in `dir`: its configuration in the form, its curves and
+    // log, and follows it while another process (a CLI or torchrun job)
+    // writes it. Returns false (and says why) when `dir` holds no run.
     bool openRunFolder(const QString &dir);
+    RunFollower *follower() const { return m_follower; }
     bool isTraining() const;
     TrainingController *controller() const { return m_controller; }
     TrainingCharts *charts() const { return m_charts; }
@@ -72,6 +75,7 @@ class TrainingPage : public QWidget {
 
     TrainingController *m_controller;
     TrainingCharts *m_charts;
+    RunFollower *m_follower;
     QString m_dataset;
 
     QLabel *m_datasetLabel;

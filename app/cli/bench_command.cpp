@@ -24,6 +24,8 @@
 #include "loader/batch_loader.h"
 #include "models/network.h"
 #include "parallel_for.h"
+#include "train/distributed.h"
+#include "train/run_sync.h"
 
 namespace cxr::cli {
 namespace {
@@ -76,27 +78,66 @@ nlohmann::json pipeline(const BenchArgs &a) {
     return {{"images_per_second", images / t}, {"images", images}};
 }
 
+// One Adam step on a batch in memory, repeated. Started by torchrun, each
+// process is a rank of a data-parallel job (a batch of --batch-size each,
+// gradients averaged as in training), and the result adds the job's rate,
+// the communication left waiting after backward, and the time of one
+// all-reduce of every gradient on its own.
 nlohmann::json trainStep(const BenchArgs &a, Architecture arch) {
+    std::shared_ptr<RunSync> sync;
+    if (const auto setup = distributedFromEnvironment(); setup && setup->worldSize > 1)
+        sync = joinJob(*setup);
     torch::manual_seed(0);
     Network network = makeNetwork(arch, 4);
     if (!std::getenv("CXR_NCHW"))  // the A/B switch of docs/benchmarks.md
         useChannelsLast(*network); // what the trainer does
     network->train();
+    if (sync)
+        sync->shareTensors(network->parameters());
+    std::unique_ptr<GradientSync> gradients =
+        sync ? sync->gradientSync(network->parameters()) : nullptr;
     torch::optim::Adam optimiser(network->parameters(), torch::optim::AdamOptions(1e-3));
     const auto x = torch::randn({a.batch, 3, a.imageSize, a.imageSize});
     const auto y = torch::randint(0, 4, {a.batch}, torch::kLong);
+    double exposed = 0;
     auto step = [&] {
         optimiser.zero_grad();
+        if (gradients)
+            gradients->beginBackward();
         torch::nn::functional::cross_entropy(network->forward(x), y).backward();
+        if (gradients)
+            exposed += gradients->finishBackward();
         optimiser.step();
     };
     step(); // warm-up: allocations, oneDNN primitive creation
+    exposed = 0;
     const int steps = a.quick ? 1 : 4;
     const auto start = Clock::now();
     for (int s = 0; s < steps; ++s)
         step();
     const double t = seconds(start);
-    return {{"images_per_second", steps * a.batch / t}, {"peak_rss_mb", peakRssMegabytes()}};
+    nlohmann::json result = {{"images_per_second", steps * a.batch / t},
+                             {"peak_rss_mb", peakRssMegabytes()}};
+    if (sync) {
+        // Every bucket at once, with no backward to hide behind.
+        std::vector<double> alone;
+        for (int i = 0; i < 3; ++i) {
+            gradients->beginBackward();
+            alone.push_back(gradients->finishBackward() * 1000.0);
+        }
+        result["world_size"] = sync->worldSize();
+        result["rank"] = sync->rank();
+        result["job_images_per_second"] = steps * a.batch * sync->worldSize() / t;
+        result["exposed_communication_ms_per_step"] = exposed / steps * 1000.0;
+        result["allreduce_ms"] = median(alone);
+        result["gradient_megabytes"] = [&] {
+            double bytes = 0;
+            for (const auto &p : network->parameters())
+                bytes += static_cast<double>(p.numel()) * 4.0;
+            return bytes / 1e6;
+        }();
+    }
+    return result;
 }
 
 nlohmann::json inference(const BenchArgs &a, Architecture arch, bool gradcam) {
@@ -154,7 +195,8 @@ int runBench(const BenchArgs &a) {
             throw Error("unknown workload \"" + a.workload + "\"");
         result["workload"] = a.workload;
         result["threads"] = at::get_num_threads();
-        std::cout << result.dump() << std::endl;
+        if (result.value("rank", 0) == 0) // one line for a job, from rank 0
+            std::cout << result.dump() << std::endl;
         return 0;
     } catch (const std::exception &e) {
         std::cerr << "cxr bench: " << e.what() << "\n";

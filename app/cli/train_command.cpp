@@ -11,7 +11,9 @@
 #include "data/dataset_scan.h"
 #include "data/task.h"
 #include "errors.h"
+#include "train/distributed.h"
 #include "train/run_directory.h"
+#include "train/run_sync.h"
 #include "train/trainer.h"
 
 namespace cxr::cli {
@@ -89,7 +91,29 @@ TrainConfig buildConfig(const TrainArgs &a, TrainConfig base = {}) {
 // Exit code 2: --resume with settings that differ from the run's own.
 constexpr int kConflictingResume = 2;
 
+// The options of `args` that would change the run stored in args.out, as
+// "epochs, seed"; empty when none would.
+std::string conflictsWithStoredRun(const TrainArgs &args, const TrainConfig &stored) {
+    std::string fields;
+    for (const std::string &field : differingFields(stored, buildConfig(args, stored)))
+        fields += (fields.empty() ? "" : ", ") + field;
+    return fields;
+}
+
 int runTrain(const TrainArgs &args) {
+    std::shared_ptr<RunSync> sync;
+    try {
+        // Started by torchrun: join the job first, so that every rank hears
+        // rank 0's verdict on the arguments.
+        if (const auto setup = distributedFromEnvironment(); setup && setup->worldSize > 1)
+            sync = joinJob(*setup);
+    } catch (const std::exception &e) {
+        std::cerr << "cxr train: " << e.what() << "\n";
+        return 1;
+    }
+    const bool leads = !sync || sync->leads();
+    const std::string who =
+        leads ? "cxr train: " : "cxr train (rank " + std::to_string(sync->rank()) + "): ";
     try {
         // Threads and the device change how a run computes, not what: they
         // may differ between a run and its resumption.
@@ -97,17 +121,27 @@ int runTrain(const TrainArgs &args) {
         execution.device = args.device;
         execution.threads = args.threads;
         execution.loaderThreads = args.loaderThreads;
+        execution.sync = sync;
         TrainConfig config;
         if (args.resume) {
-            config = RunDirectory::readConfig(args.out);
-            const std::vector<std::string> differing =
-                differingFields(config, buildConfig(args, config));
-            if (!differing.empty()) {
-                std::string fields;
-                for (const std::string &field : differing)
-                    fields += (fields.empty() ? "" : ", ") + field;
-                std::cerr << "cxr train: --resume continues the run in " << args.out
-                          << " with its own settings, and these options change them: " << fields
+            // Only rank 0 needs (and reads) the run folder; its verdict,
+            // "problem:..." or the conflicting options, is every rank's.
+            std::string verdict;
+            if (leads) {
+                try {
+                    verdict = conflictsWithStoredRun(args, RunDirectory::readConfig(args.out));
+                } catch (const std::exception &e) {
+                    verdict = std::string("problem:") + e.what();
+                }
+            }
+            if (sync)
+                verdict = sync->shareText(verdict);
+            if (verdict.rfind("problem:", 0) == 0)
+                throw Error(verdict.substr(8));
+            const std::string conflicts = verdict;
+            if (!conflicts.empty()) {
+                std::cerr << who << "--resume continues the run in " << args.out
+                          << " with its own settings, and these options change them: " << conflicts
                           << ". Leave them out to resume, or start a new run in another "
                              "folder.\n";
                 return kConflictingResume;
@@ -120,16 +154,19 @@ int runTrain(const TrainArgs &args) {
                 config.loaderThreads = *args.loaderThreads;
         }
         const DatasetIndex index = scan(args.dataset);
-        if (!index.rejected.empty())
+        if (!index.rejected.empty() && leads)
             std::cout << index.rejected.size() << " files of the dataset were rejected ("
                       << "`cxr stats` lists them); training on the " << index.samples.size()
                       << " others\n";
-        ConsoleTrainObserver observer;
+        // Rank 0 reports the run; the others say only what concerns them.
+        ConsoleTrainObserver observer(leads ? "" : "rank " + std::to_string(sync->rank()) + ": ");
         CancelToken cancel;
-        cancelOnInterrupt(cancel);
+        cancelOnInterrupt(cancel, /*repeatKills=*/!sync);
         const RunSummary summary =
             args.resume ? resumeRun(index, args.out, observer, &cancel, execution)
                         : startRun(index, config, args.out, observer, &cancel, execution);
+        if (!leads)
+            return 0;
         std::cout << "test: accuracy " << summary.test.accuracy << " ["
                   << summary.testIntervals.accuracy.low << ", "
                   << summary.testIntervals.accuracy.high << "], balanced accuracy "
@@ -137,8 +174,9 @@ int runTrain(const TrainArgs &args) {
                   << "\nrun folder: " << args.out << " (best.pt, metrics.csv, summary.json)\n";
         return 0;
     } catch (const Cancelled &) {
-        std::cerr << "cxr train: stopped; continue with: cxr train " << args.dataset << " --out "
-                  << args.out << " --resume\n";
+        if (leads)
+            std::cerr << "cxr train: stopped; continue with: cxr train " << args.dataset
+                      << " --out " << args.out << " --resume\n";
         return 130;
     } catch (const RunFolderInUse &e) {
         std::cerr << "cxr train: the run folder \"" << e.folder().string()
@@ -146,7 +184,7 @@ int runTrain(const TrainArgs &args) {
                      "run, or choose a new folder\n";
         return 1;
     } catch (const std::exception &e) {
-        std::cerr << "cxr train: " << e.what() << "\n";
+        std::cerr << who << e.what() << "\n";
         return 1;
     }
 }
@@ -169,7 +207,9 @@ void addTrainCommand(CLI::App &app, int &exitCode) {
     cmd->add_option("--focal-gamma", a->focalGamma, "Focal loss gamma");
     cmd->add_option("--sampler", a->sampler, "none or weighted (1/count per class)");
     cmd->add_option("--epochs", a->epochs, "Epochs (paper: 20)");
-    cmd->add_option("--batch-size", a->batchSize, "Batch size");
+    cmd->add_option("--batch-size",
+                    a->batchSize,
+                    "Batch size: the global batch of a torchrun job, split across its processes");
     cmd->add_option("--image-size", a->imageSize, "Input size in pixels (paper: 224)");
     cmd->add_option("--lr", a->lr, "Adam learning rate (paper: 1e-3)");
     cmd->add_option("--val-fraction", a->valFraction, "Share of training images for validation");
@@ -184,9 +224,14 @@ void addTrainCommand(CLI::App &app, int &exitCode) {
     cmd->add_flag("--resume",
                   a->resume,
                   "Continue the run in --out from its last.pt, with the run's own settings");
-    cmd->footer("Ctrl-C stops at the next batch with a resumable checkpoint. With --resume, an "
-                "option that changes the run's settings is an error (exit code 2); --threads, "
-                "--loader-threads and --device may differ.");
+    cmd->footer(
+        "Ctrl-C stops at the next batch with a resumable checkpoint. With --resume, an option "
+        "that changes the run's settings is an error (exit code 2); --threads, --loader-threads "
+        "and --device may differ.\n"
+        "Started by torchrun (RANK, WORLD_SIZE, MASTER_ADDR, MASTER_PORT set), the process is "
+        "one rank of a data-parallel job: rank 0 writes the run folder, gradients are averaged "
+        "across the job. With Debian's torchrun 1.13: torchrun --no_python --redirects 1 --tee 1 "
+        "--nproc_per_node=2 cxr train ... (docs/training.md).");
     cmd->callback([a, &exitCode] { exitCode = runTrain(*a); });
 }
 

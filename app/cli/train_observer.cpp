@@ -9,11 +9,13 @@ namespace cxr::cli {
 namespace {
 
 CancelToken *g_interruptToken = nullptr; // set once before the handler is installed
+bool g_repeatKills = true;
 
-void onInterrupt(int) {
+void onInterrupt(int signal) {
     if (g_interruptToken)
         g_interruptToken->cancel(); // an atomic store: async-signal-safe
-    std::signal(SIGINT, SIG_DFL);
+    if (g_repeatKills)
+        std::signal(signal, SIG_DFL);
 }
 
 std::string duration(double seconds) {
@@ -35,9 +37,14 @@ std::string duration(double seconds) {
 
 } // namespace
 
-void cancelOnInterrupt(CancelToken &token) {
+void cancelOnInterrupt(CancelToken &token, bool repeatKills) {
     g_interruptToken = &token;
+    g_repeatKills = repeatKills;
     std::signal(SIGINT, onInterrupt);
+    // torchrun stops the workers of a job with SIGTERM (after Ctrl-C, or when
+    // one of them died): stop the same way, with a checkpoint when the job
+    // can still agree on one.
+    std::signal(SIGTERM, onInterrupt);
 }
 
 void ConsoleTrainObserver::onLog(const std::string &line) {

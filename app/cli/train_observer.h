@@ -23,8 +23,11 @@ class ConsoleTrainObserver : public TrainObserver {
     ProgressLine m_line{"train"};
 };
 
-// Ctrl-C requests a cancel (a resumable stop at the next batch) instead of
-// killing the process; a second Ctrl-C kills it.
-void cancelOnInterrupt(CancelToken &token);
+// Ctrl-C (SIGINT) or SIGTERM requests a cancel (a resumable stop at the next
+// batch) instead of killing the process; with `repeatKills`, a second one
+// kills it. A rank of a torchrun job passes false: a Ctrl-C reaches it twice
+// (from the terminal and forwarded by torchrun), and torchrun itself kills
+// a worker that does not stop within its grace period.
+void cancelOnInterrupt(CancelToken &token, bool repeatKills = true);
 
 } // namespace cxr::cli

@@ -54,7 +54,7 @@ class CachedFeatureStep final : public StepStrategy {
     void forEachBatch(const EpochPlan &plan,
                       const std::function<void(TrainingBatch &)> &step) override {
         m.network->eval();
-        const std::size_t size = static_cast<std::size_t>(m.config.batchSize);
+        const std::size_t size = static_cast<std::size_t>(m.loading.batchSize);
         const std::size_t batches = (plan.samples.size() + size - 1) / size;
         for (std::size_t b = plan.firstBatch; b < batches; ++b) {
             TrainingBatch out;
@@ -64,7 +64,7 @@ class CachedFeatureStep final : public StepStrategy {
                       b * size,
                       std::min(plan.samples.size(), (b + 1) * size),
                       out))
-                continue;
+                out.targets = torch::empty({0}, torch::kLong); // no image of it decoded
             step(out);
         }
     }

@@ -22,34 +22,55 @@ EpochLoop::EpochLoop(StepStrategy &strategy,
 
 void EpochLoop::run(RunProgress &progress, const EpochPlan &plan, std::size_t batches, double lr) {
     // Strategies do not check for cancellation while training: only this
-    // loop knows how to leave a resumable checkpoint first.
+    // loop knows how to leave a resumable checkpoint first. The check comes
+    // before the forward pass, which in training mode updates BatchNorm.
     m_strategy.forEachBatch(plan, [&](TrainingBatch &batch) {
-        if (m_cancel && m_cancel->cancelled()) {
+        const bool empty = batch.targets.numel() == 0;
+        std::vector<bool> agreed = {m_cancel && m_cancel->cancelled(), empty};
+        if (m_hooks.sync)
+            agreed = m_hooks.sync->anyOf(agreed);
+        if (agreed[0]) {
             if (m_hooks.saveResumable)
                 m_hooks.saveResumable();
             throw Cancelled();
         }
+        if (agreed[1]) // images that failed to decode, here or on another rank
+            return;
         step(progress, batch, batches, lr);
     });
 }
 
 void EpochLoop::step(RunProgress &progress, TrainingBatch &batch, std::size_t batches, double lr) {
+    if (m_hooks.sync && !m_hooks.sharedBuffers.empty())
+        m_hooks.sync->shareTensors(m_hooks.sharedBuffers);
     const torch::Tensor logits = m_strategy.forward(batch.inputs);
     const torch::Tensor loss = classificationLoss(logits, batch.targets, m_config.loss);
     const double value = loss.item<double>();
-    if (!std::isfinite(value))
-        throw Error(
-            "the training loss became " + std::string(std::isnan(value) ? "NaN" : "infinite") +
-            " in epoch " + std::to_string(progress.epoch + 1) + ", batch " +
-            std::to_string(batch.index + 1) + "; stopped. The last good checkpoint (" +
-            m_hooks.lastCheckpoint + ") is intact; a lower learning rate (--lr) usually helps");
+    bool finite = std::isfinite(value);
+    if (m_hooks.sync) // every rank stops, not only the one that saw it
+        finite = !m_hooks.sync->anyOf({!finite})[0];
+    if (!finite)
+        throw Error("the training loss became " +
+                    std::string(std::isfinite(value) ? "NaN or infinite on another process"
+                                : std::isnan(value)  ? "NaN"
+                                                     : "infinite") +
+                    " in epoch " + std::to_string(progress.epoch + 1) + ", batch " +
+                    std::to_string(batch.index + 1) + "; stopped. The last good checkpoint (" +
+                    m_hooks.lastCheckpoint +
+                    ") is intact; a lower learning rate (--lr) usually helps");
     m_optimiser.zero_grad();
+    if (m_hooks.gradients)
+        m_hooks.gradients->beginBackward();
     loss.backward();
+    if (m_hooks.gradients)
+        m_hooks.gradients->finishBackward();
     m_optimiser.step();
     progress.partial.add(logits, batch.targets, value);
     progress.nextBatch = batch.index + 1;
-    m_imagesDone += static_cast<std::size_t>(batch.targets.numel());
-    report(progress, batches, lr, value);
+    m_imagesDone += static_cast<std::size_t>(batch.targets.numel()) *
+                    static_cast<std::size_t>(m_hooks.sync ? m_hooks.sync->worldSize() : 1);
+    if (m_hooks.reportProgress)
+        report(progress, batches, lr, value);
 }
 
 void EpochLoop::report(const RunProgress &progress,

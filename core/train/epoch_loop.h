@@ -9,6 +9,7 @@
 
 #include "progress.h"
 #include "train/run_state.h"
+#include "train/run_sync.h"
 #include "train/step_strategy.h"
 #include "train/train_config.h"
 #include "train/train_events.h"
@@ -22,11 +23,21 @@ namespace cxr {
 // progress then points at the next batch) and Cancelled is thrown. A loss
 // that is not finite throws Error before the step, so the weights and the
 // last checkpoint stay good.
+//
+// In a job of several processes every rank runs this loop in step: before
+// each batch the ranks agree whether any of them was asked to stop or has
+// nothing to train on (then all stop, or all skip the batch), rank 0's
+// BatchNorm statistics are shared (as DistributedDataParallel's
+// broadcast_buffers), and backward averages the gradients across the job.
 class EpochLoop {
   public:
     struct Hooks {
-        std::function<void()> saveResumable; // on cancel, before Cancelled
-        std::string lastCheckpoint;          // named in the non-finite-loss error
+        std::function<void()> saveResumable;   // on cancel, before Cancelled (every rank)
+        std::string lastCheckpoint;            // named in the non-finite-loss error
+        RunSync *sync = nullptr;               // the job; nullptr or local: on its own
+        GradientSync *gradients = nullptr;     // averages gradients; nullptr on its own
+        std::vector<at::Tensor> sharedBuffers; // rank 0's, before each forward pass
+        bool reportProgress = true;            // batch events (rank 0 of a job)
     };
 
     EpochLoop(StepStrategy &strategy,
@@ -51,7 +62,7 @@ class EpochLoop {
     const CancelToken *m_cancel;
     Hooks m_hooks;
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
-    std::size_t m_imagesDone = 0; // since this loop was made (for the rate)
+    std::size_t m_imagesDone = 0; // since this loop was made, job-wide (for the rate)
 };
 
 } // namespace cxr

@@ -17,8 +17,7 @@ void forEachLoadedBatch(const StepContext &context,
     options.firstBatch = plan.firstBatch;
     BatchLoader loader(*context.index, plan.samples, plan.labels, options);
     while (auto batch = loader.next())
-        if (batch->labels.numel() > 0)
-            body(*batch);
+        body(*batch);
 }
 
 void ImageStepStrategy::forEachBatch(const EpochPlan &plan,

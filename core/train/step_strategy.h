@@ -73,12 +73,16 @@ class StepStrategy {
     // An epoch's batches, in order, each handed to `step` (which computes
     // the logits with forward(), runs backward and the optimiser, and stops
     // the epoch on cancellation). Sets the network's training or eval mode
-    // first. Batches whose every image failed to decode are skipped.
+    // first. A batch whose every image failed to decode comes with no rows
+    // (the epoch loop skips it on every rank of a job).
     virtual void forEachBatch(const EpochPlan &plan,
                               const std::function<void(TrainingBatch &)> &step) = 0;
     // The logits of a batch's inputs, with gradients to the trainable
     // parameters.
     virtual at::Tensor forward(const at::Tensor &inputs) = 0;
+    // Whether training forward passes update BatchNorm statistics (which a
+    // job then shares from rank 0 before each batch).
+    virtual bool updatesBuffers() const { return false; }
     // Predictions without gradients (validation, test).
     virtual Predictions predict(const std::vector<std::size_t> &samples,
                                 const std::vector<int> &labels) = 0;
@@ -104,6 +108,8 @@ class ImageStepStrategy : public StepStrategy {
     Predictions predict(const std::vector<std::size_t> &samples,
                         const std::vector<int> &labels) override;
 
+    bool updatesBuffers() const override { return trainsBatchNorm(); }
+
   protected:
     // True: the network is in training mode (BatchNorm uses and updates
     // batch statistics); false: eval mode, as for a frozen feature extractor.
@@ -115,8 +121,9 @@ class ImageStepStrategy : public StepStrategy {
 std::vector<at::Tensor> headParameters(NetworkImpl &network);
 
 // For strategies that read images: runs an epoch plan's batches through a
-// BatchLoader (augmented as the config says), skipping batches whose every
-// image failed. It does not check for cancellation: the caller's body does.
+// BatchLoader (augmented as the config says), batches whose every image
+// failed included (with no rows). It does not check for cancellation: the
+// caller's body does.
 void forEachLoadedBatch(const StepContext &context,
                         const EpochPlan &plan,
                         const std::function<void(Batch &)> &body);

@@ -95,7 +95,8 @@ nlohmann::json toJson(const TrainConfig &c) {
             {"threads", c.threads},
             {"loader_threads", c.loaderThreads},
             {"freeze", freezeName(c.freeze)},
-            {"patience", c.patience}};
+            {"patience", c.patience},
+            {"world_size", c.worldSize}};
 }
 
 TrainConfig configFromJson(const nlohmann::json &json, TrainConfig c) {
@@ -176,6 +177,8 @@ TrainConfig configFromJson(const nlohmann::json &json, TrainConfig c) {
                 c.freeze = *freeze;
             } else if (key == "patience") {
                 c.patience = value.get<int>();
+            } else if (key == "world_size") {
+                c.worldSize = value.get<int>();
             } else {
                 badField(key, "is not a known setting");
             }
@@ -215,6 +218,8 @@ void validate(const TrainConfig &c) {
         badField("loader_threads", "must be between 1 and 64");
     if (c.threads < 0)
         badField("threads", "must not be negative");
+    if (c.worldSize < 1)
+        badField("world_size", "must be at least 1");
 }
 
 std::vector<std::string> differingFields(const TrainConfig &a, const TrainConfig &b) {

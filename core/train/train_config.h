@@ -47,6 +47,8 @@ struct TrainConfig {
                                 // a better val balanced accuracy; 0 = off
     std::string chexnetWeights; // file used when init is "chexnet"
     std::string weightsCache;   // download cache for init weights; empty = the default folder
+    int worldSize = 1;          // processes of the job that started the run (recorded only:
+                                // a resumed run may use another number)
 
     // The learning rate of a 0-based epoch under StepLR.
     double learningRateAt(int epoch) const;

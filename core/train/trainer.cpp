@@ -2,6 +2,8 @@
 // A run from start (or resumption) to summary: set up the data, network,
 // step strategy and optimiser; then per epoch the epoch loop, validation,
 // the run folder's rows and checkpoints; then the test of the best model.
+// In a job of several processes every rank runs this in step; rank 0 alone
+// touches the run folder and shares what it read or decided (RunSync).
 #include "train/trainer.h"
 
 #include <chrono>
@@ -18,7 +20,9 @@
 #include "train/optimiser.h"
 #include "train/run_directory.h"
 #include "train/run_state.h"
+#include "train/run_sync.h"
 #include "train/sampler.h"
+#include "train/sharding.h"
 #include "train/step_strategy.h"
 #include "train/training_data.h"
 #include "weights/checkpoint.h"
@@ -33,68 +37,156 @@ double secondsSince(Clock::time_point start) {
     return std::chrono::duration<double>(Clock::now() - start).count();
 }
 
+std::string bytesOf(const at::Tensor &tensor) {
+    const at::Tensor bytes = tensor.contiguous();
+    return std::string(static_cast<const char *>(bytes.data_ptr()),
+                       static_cast<std::size_t>(bytes.numel()));
+}
+
 class Trainer {
   public:
     Trainer(const DatasetIndex &index,
-            TrainConfig config,
+            std::optional<TrainConfig> config,
             fs::path dir,
-            bool resuming,
             const ExecutionOptions &execution,
             TrainObserver &observer,
             const CancelToken *cancel)
-        : m_index(index), m_config(std::move(config)), m_dir(std::move(dir)), m_resuming(resuming),
+        : m_index(index), m_requested(std::move(config)), m_dir(std::move(dir)),
           m_execution(execution), m_observer(observer), m_cancel(cancel),
-          m_device(resolveDevice(execution.device)) {}
+          m_device(resolveDevice(execution.device)),
+          m_sync(execution.sync ? execution.sync : std::shared_ptr<RunSync>(makeLocalSync())) {}
 
     RunSummary run();
 
   private:
-    void setUp();
+    bool resuming() const { return !m_requested; }
+    void agreeOnTheRun();
+    void leaderOpensTheRun();
+    void setUpTraining();
     void trainEpoch();
+    Predictions predict(const std::vector<std::size_t> &samples);
     RunSummary testBest(bool earlyStopped);
-    Checkpoint checkpoint() const;
+    Checkpoint checkpoint(const RunProgress &progress) const;
     void saveLast();
     void log(const std::string &line) {
+        if (!m_sync->leads())
+            return;
         if (m_run)
             m_run->log(line);
         m_observer.onLog(line);
     }
 
     const DatasetIndex &m_index;
-    TrainConfig m_config;
+    std::optional<TrainConfig> m_requested; // nullopt: resume with the stored one
     fs::path m_dir;
-    bool m_resuming;
     ExecutionOptions m_execution;
     TrainObserver &m_observer;
     const CancelToken *m_cancel;
     c10::Device m_device;
+    std::shared_ptr<RunSync> m_sync;
 
-    std::optional<RunDirectory> m_run;
+    TrainConfig m_config;
+    std::optional<RunDirectory> m_run; // rank 0 only
+    std::optional<Checkpoint> m_last;  // rank 0, resuming: last.pt, until set up
     TrainingData m_data;
     Network m_network;
     std::unique_ptr<StepStrategy> m_strategy;
     std::unique_ptr<torch::optim::Optimizer> m_optimiser;
+    std::unique_ptr<GradientSync> m_gradients;
     std::unique_ptr<EpochLoop> m_loop;
     RunProgress m_progress;
 };
 
-void Trainer::setUp() {
-    m_data = prepareTrainingData(m_index, m_config);
-    const int classes = m_data.classes();
-    m_progress.partial = Predictions(classes);
-    torch::manual_seed(m_config.seed); // head initialisation
-    std::optional<Checkpoint> last;
-    if (m_resuming) {
+// Rank 0 reads or creates the run folder and makes the network; a failure
+// there is shared, so that every rank stops with rank 0's reason.
+void Trainer::leaderOpensTheRun() {
+    if (resuming()) {
         m_run = RunDirectory::open(m_dir);
-        last = loadCheckpoint(m_run->lastCheckpoint());
-        m_network = networkFromCheckpoint(*last, m_run->lastCheckpoint().string());
-        m_progress = RunProgress::readFrom(*last, classes, m_run->lastCheckpoint().string());
-        m_run->dropMetricsFrom(m_progress.epoch + 1);
+        m_config = m_run->config();
     } else {
-        m_network =
-            initialNetwork(m_config, classes, [this](const std::string &line) { log(line); });
+        m_config = *m_requested;
+        m_config.worldSize = m_sync->worldSize();
+        validate(m_config);
+    }
+    m_data = prepareTrainingData(m_index, m_config);
+    m_progress.partial = Predictions(m_data.classes());
+    torch::manual_seed(m_config.seed); // head initialisation
+    if (resuming()) {
+        m_last = loadCheckpoint(m_run->lastCheckpoint());
+        m_network = networkFromCheckpoint(*m_last, m_run->lastCheckpoint().string());
+        m_progress =
+            RunProgress::readFrom(*m_last, m_data.classes(), m_run->lastCheckpoint().string());
+        m_run->dropMetricsFrom(m_progress.epoch + 1);
+        if (m_config.worldSize != m_sync->worldSize())
+            log("resuming with " + std::to_string(m_sync->worldSize()) +
+                " processes (started with " + std::to_string(m_config.worldSize) + ")");
+    } else {
+        m_network = initialNetwork(
+            m_config, m_data.classes(), [this](const std::string &line) { log(line); });
         m_run = RunDirectory::create(m_dir, m_config);
     }
+}
+
+void Trainer::agreeOnTheRun() {
+    std::string problem;
+    if (m_sync->leads()) {
+        try {
+            leaderOpensTheRun();
+        } catch (const std::exception &e) {
+            problem = e.what();
+            if (m_sync->worldSize() == 1)
+                throw;
+        }
+    }
+    problem = m_sync->shareText(problem);
+    if (!problem.empty()) {
+        if (m_sync->leads())
+            throw Error(problem);
+        throw Error("the job's first process (rank 0) could not start the run: " + problem);
+    }
+    if (!m_sync->leads()) {
+        // The configuration is rank 0's, whatever this process was given:
+        // only rank 0 needs the run folder.
+        m_config = configFromJson(nlohmann::json::parse(m_sync->shareText("")));
+        m_data = prepareTrainingData(m_index, m_config);
+        torch::manual_seed(m_config.seed);
+        m_network = makeNetwork(m_config.arch, m_data.classes());
+        m_progress.partial = Predictions(m_data.classes());
+    } else {
+        m_sync->shareText(toJson(m_config).dump());
+    }
+    const std::string counts = std::to_string(m_data.split.train.size()) + "/" +
+                               std::to_string(m_data.split.val.size()) + "/" +
+                               std::to_string(m_data.split.test.size());
+    if (m_sync->shareText(counts) != counts)
+        throw Error("the dataset gives this process " + counts +
+                    " train/val/test images and rank 0 another split: every machine of a job "
+                    "needs the same dataset at the path given");
+    // Identical weights everywhere: rank 0's (DistributedDataParallel does
+    // the same at construction).
+    std::vector<at::Tensor> state = m_network->parameters();
+    for (const at::Tensor &buffer : m_network->buffers())
+        state.push_back(buffer);
+    m_sync->shareTensors(state);
+    if (resuming() && m_sync->worldSize() > 1) {
+        const nlohmann::json progress = nlohmann::json::parse(
+            m_sync->shareText(m_sync->leads() ? m_progress.toJson().dump() : ""));
+        if (!m_sync->leads()) {
+            m_progress.epoch = progress.value("epoch", 0);
+            m_progress.nextBatch = progress.value("next_batch", std::size_t{0});
+            m_progress.bestEpoch = progress.value("best_epoch", 0);
+            m_progress.bestScore = progress.value("best_val_balanced_accuracy", -1.0);
+            m_progress.staleEpochs = progress.value("stale_epochs", 0);
+        }
+    }
+}
+
+void Trainer::setUpTraining() {
+    const std::size_t world = static_cast<std::size_t>(m_sync->worldSize());
+    if (static_cast<std::size_t>(m_config.batchSize) % world != 0)
+        throw Error("the batch size (" + std::to_string(m_config.batchSize) +
+                    ") is the job's global batch and must be a multiple of its " +
+                    std::to_string(world) + " processes");
     m_network->to(m_device);
     useChannelsLast(*m_network);
 
@@ -104,48 +196,93 @@ void Trainer::setUp() {
     context.network = m_network;
     context.device = m_device;
     context.loading.preprocessing = m_config.preprocessing();
-    context.loading.batchSize = m_config.batchSize;
+    context.loading.batchSize = m_config.batchSize / static_cast<int>(world);
     context.loading.threads = m_execution.loaderThreads.value_or(m_config.loaderThreads);
-    context.loading.onSkipped = [run = *m_run, &observer = m_observer](const fs::path &file,
-                                                                       const std::string &reason) {
+    const int rank = m_sync->rank();
+    context.loading.onSkipped = [this, rank](const fs::path &file, const std::string &reason) {
         const std::string line = "skipped " + file.string() + ": " + reason;
-        run.log(line);
-        observer.onLog(line);
+        if (m_run)
+            m_run->log(line);
+        m_observer.onLog(rank == 0 ? line : "rank " + std::to_string(rank) + ": " + line);
     };
-    context.cancel = m_cancel;
+    // A job stops only where every rank agrees (in the epoch loop): no rank
+    // leaves a collective on its own.
+    context.cancel = world == 1 ? m_cancel : nullptr;
     context.log = [this](const std::string &line) { log(line); };
     const std::vector<std::size_t> all = m_data.allSamples();
     m_strategy = makeStepStrategy(context, all, m_data.labelsOf(all));
-    m_optimiser = makeOptimiser(m_config, m_strategy->trainableParameters());
-    if (last)
-        for (const auto &[name, tensor] : last->trainingState)
-            if (name == "optimizer")
-                restoreOptimiserState(*m_optimiser, tensor);
-    EpochLoop::Hooks hooks{[this] { saveLast(); }, m_run->lastCheckpoint().string()};
+    const std::vector<at::Tensor> trainable = m_strategy->trainableParameters();
+    m_optimiser = makeOptimiser(m_config, trainable);
+    if (resuming()) {
+        std::string state;
+        if (m_last)
+            for (const auto &[name, tensor] : m_last->trainingState)
+                if (name == "optimizer")
+                    state = bytesOf(tensor);
+        state = m_sync->shareText(state);
+        if (!state.empty())
+            restoreOptimiserState(*m_optimiser,
+                                  torch::from_blob(state.data(),
+                                                   {static_cast<int64_t>(state.size())},
+                                                   torch::kUInt8));
+    }
+    m_last.reset();
+    m_gradients = m_sync->gradientSync(trainable);
+
+    EpochLoop::Hooks hooks;
+    hooks.saveResumable = [this] {
+        saveLast();
+        log("cancelled in epoch " + std::to_string(m_progress.epoch + 1) + " after batch " +
+            std::to_string(m_progress.nextBatch) + "; resumable from " +
+            (m_dir / "last.pt").string());
+    };
+    hooks.lastCheckpoint = (m_dir / "last.pt").string();
+    if (world > 1) {
+        hooks.sync = m_sync.get();
+        hooks.gradients = m_gradients.get();
+        if (m_strategy->updatesBuffers())
+            hooks.sharedBuffers = m_network->buffers();
+        hooks.reportProgress = m_sync->leads();
+    }
     m_loop = std::make_unique<EpochLoop>(
         *m_strategy, *m_optimiser, m_config, m_observer, m_cancel, std::move(hooks));
 
-    log(std::string(m_resuming ? "resuming" : "starting") + " " + architectureName(m_config.arch) +
+    log(std::string(resuming() ? "resuming" : "starting") + " " + architectureName(m_config.arch) +
         " on " + taskName(m_config.task) + " (" + m_strategy->description() +
+        (world > 1 ? ", " + std::to_string(world) + " processes" : std::string()) +
         "): " + std::to_string(m_data.split.train.size()) + " train, " +
         std::to_string(m_data.split.val.size()) + " val, " +
         std::to_string(m_data.split.test.size()) + " test images");
     m_strategy->prepare();
 }
 
-Checkpoint Trainer::checkpoint() const {
+Checkpoint Trainer::checkpoint(const RunProgress &progress) const {
     const nlohmann::json metadata = {{"config", toJson(m_config)},
                                      {"task", taskName(m_config.task)},
-                                     {"training", m_progress.toJson()}};
+                                     {"training", progress.toJson()}};
     return makeCheckpoint(
         *m_network, m_data.view.classes, m_config.preprocessing(), metadata.dump());
 }
 
 void Trainer::saveLast() {
-    Checkpoint last = checkpoint();
+    // The unfinished epoch's predictions of every rank go into last.pt.
+    RunProgress progress = m_progress;
+    progress.partial = m_sync->gather(m_progress.partial);
+    if (!m_sync->leads())
+        return;
+    Checkpoint last = checkpoint(progress);
     last.trainingState.emplace_back("optimizer", optimiserState(*m_optimiser));
-    m_progress.storeIn(last);
+    progress.storeIn(last);
     saveCheckpoint(m_run->lastCheckpoint(), last);
+}
+
+// Predictions of the whole job on `samples`: each rank predicts its share,
+// and every rank gets all of them, in the samples' order.
+Predictions Trainer::predict(const std::vector<std::size_t> &samples) {
+    const int world = m_sync->worldSize();
+    const std::vector<std::size_t> mine = strided(samples, m_sync->rank(), world);
+    const Predictions own = m_strategy->predict(mine, m_data.labelsOf(mine));
+    return interleaved(m_sync->gather(own), samples.size(), world);
 }
 
 void Trainer::trainEpoch() {
@@ -159,8 +296,12 @@ void Trainer::trainEpoch() {
     plan.labels = m_data.labelsOf(plan.samples);
     plan.firstBatch = m_progress.nextBatch;
     plan.augmentSeed = mixSeed(m_config.seed, 0xA06 + static_cast<std::uint64_t>(epoch));
-    const std::size_t batchSize = static_cast<std::size_t>(m_config.batchSize);
-    const std::size_t batches = (plan.samples.size() + batchSize - 1) / batchSize;
+    std::size_t batches = 0;
+    plan = shardPlan(plan,
+                     static_cast<std::size_t>(m_config.batchSize),
+                     m_sync->rank(),
+                     m_sync->worldSize(),
+                     batches);
     const auto start = Clock::now();
     m_loop->run(m_progress, plan, batches, lr);
     m_progress.nextBatch = batches;
@@ -170,14 +311,13 @@ void Trainer::trainEpoch() {
     report.epochs = m_config.epochs;
     report.classes = m_data.view.classes;
     report.learningRate = lr;
-    report.train = m_progress.partial.metrics();
+    report.train = m_sync->gather(m_progress.partial).metrics();
     try {
-        report.val =
-            m_strategy->predict(m_data.split.val, m_data.labelsOf(m_data.split.val)).metrics();
+        report.val = predict(m_data.split.val).metrics();
     } catch (const Cancelled &) {
         saveLast(); // resumes straight into this epoch's validation
         log("cancelled during the validation of epoch " + std::to_string(epoch + 1) +
-            "; resumable from " + m_run->lastCheckpoint().string());
+            "; resumable from " + (m_dir / "last.pt").string());
         throw;
     }
     report.seconds = secondsSince(start);
@@ -185,17 +325,21 @@ void Trainer::trainEpoch() {
     const double score = m_data.split.val.empty() ? epoch : report.val.balancedAccuracy;
     report.best = score > m_progress.bestScore;
 
-    m_run->appendMetrics(report.epoch, "train", report.train, lr, report.seconds);
-    if (!m_data.split.val.empty())
-        m_run->appendMetrics(report.epoch, "val", report.val, lr, report.seconds);
+    if (m_run) {
+        m_run->appendMetrics(report.epoch, "train", report.train, lr, report.seconds);
+        if (!m_data.split.val.empty())
+            m_run->appendMetrics(report.epoch, "val", report.val, lr, report.seconds);
+    }
     if (report.best) {
         m_progress.bestScore = score;
         m_progress.bestEpoch = report.epoch;
         m_progress.staleEpochs = 0;
-        saveCheckpoint(m_run->bestCheckpoint(), checkpoint());
-        m_run->writeConfusion("train", m_data.view.classes, report.train);
-        if (!m_data.split.val.empty())
-            m_run->writeConfusion("val", m_data.view.classes, report.val);
+        if (m_run) {
+            saveCheckpoint(m_run->bestCheckpoint(), checkpoint(m_progress));
+            m_run->writeConfusion("train", m_data.view.classes, report.train);
+            if (!m_data.split.val.empty())
+                m_run->writeConfusion("val", m_data.view.classes, report.val);
+        }
     } else {
         ++m_progress.staleEpochs;
     }
@@ -209,14 +353,21 @@ void Trainer::trainEpoch() {
          << report.val.accuracy << " bal.acc " << report.val.balancedAccuracy << "  lr " << lr
          << (report.best ? "  (best)" : "");
     log(line.str());
-    m_observer.onEpoch(report);
+    if (m_sync->leads())
+        m_observer.onEpoch(report);
 }
 
 RunSummary Trainer::testBest(bool earlyStopped) {
-    const Checkpoint best = loadCheckpoint(m_run->bestCheckpoint());
-    loadStateDict(*m_network, best.stateDict, m_run->bestCheckpoint().string());
-    const Predictions test =
-        m_strategy->predict(m_data.split.test, m_data.labelsOf(m_data.split.test));
+    // The best weights are rank 0's to read; every rank tests with them.
+    if (m_run) {
+        const Checkpoint best = loadCheckpoint(m_run->bestCheckpoint());
+        loadStateDict(*m_network, best.stateDict, m_run->bestCheckpoint().string());
+    }
+    std::vector<at::Tensor> state = m_network->parameters();
+    for (const at::Tensor &buffer : m_network->buffers())
+        state.push_back(buffer);
+    m_sync->shareTensors(state);
+    const Predictions test = predict(m_data.split.test);
     RunSummary summary;
     summary.runDir = m_dir;
     summary.classes = m_data.view.classes;
@@ -229,9 +380,11 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     summary.trainImages = m_data.split.train.size();
     summary.valImages = m_data.split.val.size();
     summary.testImages = m_data.split.test.size();
-    if (!test.empty())
-        m_run->writeConfusion("test", m_data.view.classes, summary.test);
-    m_run->writeSummary(summary);
+    if (m_run) {
+        if (!test.empty())
+            m_run->writeConfusion("test", m_data.view.classes, summary.test);
+        m_run->writeSummary(summary);
+    }
     std::ostringstream line;
     line.precision(4);
     line << "finished: best epoch " << summary.bestEpoch << ", test accuracy "
@@ -241,8 +394,9 @@ RunSummary Trainer::testBest(bool earlyStopped) {
 }
 
 RunSummary Trainer::run() {
+    agreeOnTheRun();
     const ComputeThreadScope threads(m_execution.threads.value_or(m_config.threads));
-    setUp();
+    setUpTraining();
     bool earlyStopped = false;
     while (m_progress.epoch < m_config.epochs) {
         trainEpoch();
@@ -270,18 +424,6 @@ RunSummary runReporting(Trainer &trainer, TrainObserver &observer) {
     }
 }
 
-// Makes the trainer (reporting a failure to do so) and runs it.
-template <typename Make> RunSummary makeAndRun(TrainObserver &observer, Make make) {
-    std::unique_ptr<Trainer> trainer;
-    try {
-        trainer = make();
-    } catch (const std::exception &e) {
-        observer.onFailed(e.what());
-        throw;
-    }
-    return runReporting(*trainer, observer);
-}
-
 } // namespace
 
 RunSummary startRun(const DatasetIndex &index,
@@ -290,10 +432,15 @@ RunSummary startRun(const DatasetIndex &index,
                     TrainObserver &observer,
                     const CancelToken *cancel,
                     const ExecutionOptions &execution) {
-    return makeAndRun(observer, [&] {
+    std::unique_ptr<Trainer> trainer;
+    try {
         validate(config);
-        return std::make_unique<Trainer>(index, config, runDir, false, execution, observer, cancel);
-    });
+        trainer = std::make_unique<Trainer>(index, config, runDir, execution, observer, cancel);
+    } catch (const std::exception &e) {
+        observer.onFailed(e.what());
+        throw;
+    }
+    return runReporting(*trainer, observer);
 }
 
 RunSummary resumeRun(const DatasetIndex &index,
@@ -301,10 +448,8 @@ RunSummary resumeRun(const DatasetIndex &index,
                      TrainObserver &observer,
                      const CancelToken *cancel,
                      const ExecutionOptions &execution) {
-    return makeAndRun(observer, [&] {
-        return std::make_unique<Trainer>(
-            index, RunDirectory::readConfig(runDir), runDir, true, execution, observer, cancel);
-    });
+    Trainer trainer(index, std::nullopt, runDir, execution, observer, cancel);
+    return runReporting(trainer, observer);
 }
 
 } // namespace cxr

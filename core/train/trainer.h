@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 
@@ -12,6 +13,8 @@
 
 namespace cxr {
 
+class RunSync;
+
 // How a run computes, as opposed to what it computes (TrainConfig): these
 // may change between a run and its resumption without changing the result
 // beyond floating-point summation order.
@@ -19,6 +22,9 @@ struct ExecutionOptions {
     std::string device = "cpu";       // "cpu", "cuda" or "cuda:N" (LibTorch built with CUDA)
     std::optional<int> threads;       // compute threads of the training thread; default: config
     std::optional<int> loaderThreads; // image decoding threads; default: config
+    // The job this process is a rank of (joinJob, train/run_sync.h); empty:
+    // a run on its own. Rank 0 alone reads and writes the run folder.
+    std::shared_ptr<RunSync> sync;
 };
 
 // Trains a new model as `config` says on `index`, writing the run folder

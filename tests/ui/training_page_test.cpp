@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include <QSignalSpy>
+#include <QTest>
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -7,6 +8,7 @@
 #include "data/phantoms.h"
 #include "modal_dialogs.h"
 #include "support/test_support.h"
+#include "train/run_directory.h"
 #include "training_charts.h"
 #include "training_controller.h"
 #include "training_page.h"
@@ -113,6 +115,23 @@ TEST_F(TrainingPageTest, ResumeAfterOpenRunKeepsTheRunsSettings) {
     EXPECT_EQ(metadata["config"]["seed"], 5);
     EXPECT_EQ(metadata["config"]["task"], "4class");
     EXPECT_EQ(last.classes.size(), 4u);
+}
+
+// A run another process writes (a CLI or torchrun job): the page follows
+// it, epoch by epoch, without being the trainer.
+TEST_F(TrainingPageTest, FollowsARunAnotherProcessWrites) {
+    const RunDirectory run = RunDirectory::create(dir / "other", tinyConfig(3));
+    Metrics m;
+    m.accuracy = 0.5;
+    run.appendMetrics(1, "train", m, 1e-3, 1);
+    ASSERT_TRUE(page.openRunFolder(QString::fromStdString((dir / "other").string())));
+    EXPECT_TRUE(QTest::qWaitFor([&] { return page.charts()->epochPoints() == 1; }, 10000));
+    run.appendMetrics(2, "train", m, 1e-3, 1);
+    run.appendMetrics(3, "train", m, 1e-3, 1);
+    run.log("epoch 3/3 from elsewhere");
+    EXPECT_TRUE(QTest::qWaitFor([&] { return page.charts()->epochPoints() == 3; }, 10000))
+        << page.charts()->epochPoints();
+    EXPECT_FALSE(page.isTraining());
 }
 
 TEST_F(TrainingPageTest, PresetFillsTheForm) {

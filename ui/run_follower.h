@@ -1,0 +1,47 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <QObject>
+#include <QString>
+#include <QTimer>
+#include <vector>
+
+#include "train/run_directory.h"
+
+namespace cxr::ui {
+
+// Follows a run folder that another process writes (`cxr train`, a torchrun
+// job, a run on a shared file system): every `interval` it looks at
+// metrics.csv and log.txt, and when one changed it reads the run again on a
+// worker thread and reports it. Like TensorBoard's reader of a log folder,
+// it only reads, and a row still being written is left for the next look.
+// Lives on the GUI thread; never blocks it.
+class RunFollower : public QObject {
+    Q_OBJECT
+  public:
+    explicit RunFollower(QObject *parent = nullptr, int intervalMs = 2000);
+
+    // Starts following `dir` (reads it at once); stop() or another follow()
+    // ends it.
+    void follow(const QString &dir);
+    void stop();
+    bool isFollowing() const { return !m_dir.isEmpty(); }
+    const QString &folder() const { return m_dir; }
+
+  Q_SIGNALS:
+    // The run's metrics rows, the last lines of its log, and whether its
+    // summary.json exists (the run finished).
+    void updated(const std::vector<cxr::MetricsRow> &rows, const QString &logTail, bool finished);
+
+  private:
+    void poll();
+    QString signature() const; // sizes and times of the files that change
+
+    QTimer m_timer;
+    QString m_dir;
+    QString m_seen; // signature at the last read
+    bool m_reading = false;
+    int m_generation = 0; // results of an earlier follow() are dropped
+};
+
+} // namespace cxr::ui
