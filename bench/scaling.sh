@@ -3,15 +3,19 @@
 # Data-parallel scaling of ResNet50 training (224 px, one Adam step on a
 # batch in memory, per process): 1 process x 1 thread, 2 processes x 1
 # thread on this machine (torchrun), and 2 "machines" (network namespaces
-# joined by a veth pair, shaped with tc netem) at 1 and 10 Gbit/s. From the
+# joined by a veth pair, shaped with tc netem, or tc tbf where the kernel has
+# no netem) at 1 and 10 Gbit/s. From the
 # measured compute time per step and the all-reduce times it projects the
 # speed-up on 4 and 8 machines. Root is needed for the namespaces; without
 # it that part is skipped with the reason.
-# Usage: bench/scaling.sh [CXR_BINARY] [BATCH_PER_PROCESS]
+# The machines are noisy: the one- and two-process runs alternate, ROUNDS
+# times, and the tables show medians.
+# Usage: bench/scaling.sh [CXR_BINARY] [BATCH_PER_PROCESS] [ROUNDS]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 cxr=${1:-$root/build/release/app/cxr}
 batch=${2:-8}
+rounds=${3:-3}
 torchrun=/usr/bin/torchrun
 [ -x "$cxr" ] || { echo "scaling: build first (installer/run.sh): $cxr" >&2; exit 1; }
 [ -x "$torchrun" ] || { echo "scaling: $torchrun not found (python3-torch)" >&2; exit 1; }
@@ -30,12 +34,15 @@ launch=("$torchrun" --no_python --redirects 1 --tee 1)
 json() { grep -o '{.*}' | tail -n 1; }
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$2'])" "$1"; }
 
-echo "scaling: 1 process x 1 thread (batch $batch)"
-one=$("$cxr" "${bench[@]}" | json)
-echo "  $one"
-echo "scaling: 2 processes x 1 thread on this machine (batch $batch each)"
-two=$("${launch[@]}" --nproc_per_node=2 --master_port=29581 "$cxr" "${bench[@]}" 2>/dev/null | json)
-echo "  $two"
+ones=() twos=()
+for round in $(seq "$rounds"); do
+    one=$("$cxr" "${bench[@]}" | json)
+    echo "scaling: round $round, 1 process x 1 thread (batch $batch): $one"
+    ones+=("$one")
+    two=$("${launch[@]}" --nproc_per_node=2 --master_port=29581 "$cxr" "${bench[@]}" 2>/dev/null | json)
+    echo "scaling: round $round, 2 processes x 1 thread (batch $batch each): $two"
+    twos+=("$two")
+done
 
 links=()
 if [ "$(id -u)" -ne 0 ]; then
@@ -55,28 +62,46 @@ else
     for rate in 1gbit 10gbit; do
         for side in "$a cxba$tag" "$b cxbb$tag"; do
             set -- $side
-            ip netns exec "$1" tc qdisc replace dev "$2" root netem rate "$rate" delay 0.1ms
+            # netem (rate and a 0.1 ms delay) where the kernel has it; else a
+            # token bucket (rate only), whose burst must cover one timer tick.
+            ip netns exec "$1" tc qdisc replace dev "$2" root netem rate "$rate" delay 0.1ms \
+                2>/dev/null || {
+                shaper="tbf (netem unavailable)"
+                ip netns exec "$1" tc qdisc replace dev "$2" root tbf rate "$rate" burst 16mb \
+                    latency 100ms
+            }
         done
         node() { # rank namespace link
             ip netns exec "$2" env GLOO_SOCKET_IFNAME="$3" "${launch[@]}" --nnodes=2 \
                 --node_rank="$1" --nproc_per_node=1 --master_addr=10.232.0.1 --master_port=29582 \
                 "$cxr" "${bench[@]}"
         }
-        node 1 "$b" "cxbb$tag" >"$work/b.log" 2>&1 &
-        result=$(node 0 "$a" "cxba$tag" 2>/dev/null | json)
-        wait
-        echo "scaling: 2 machines over veth at $rate: $result"
-        links+=("$rate $result")
+        for round in $(seq "$rounds"); do
+            node 1 "$b" "cxbb$tag" >"$work/b.log" 2>&1 &
+            result=$(node 0 "$a" "cxba$tag" 2>/dev/null | json)
+            wait
+            echo "scaling: round $round, 2 machines over veth at $rate (${shaper:-netem}): $result"
+            links+=("$rate $result")
+        done
     done
 fi
 
-python3 - "$batch" "$one" "$two" "${links[@]}" <<'EOF'
-import json, sys
+python3 - "$batch" "$(printf '%s\n' "${ones[@]}")" "$(printf '%s\n' "${twos[@]}")" "${links[@]}" <<'EOF'
+import json, statistics, sys
 batch = int(sys.argv[1])
-one, two = json.loads(sys.argv[2]), json.loads(sys.argv[3])
-links = [(arg.split(" ", 1)[0], json.loads(arg.split(" ", 1)[1])) for arg in sys.argv[4:]]
+def medians(rows):
+    rows = [json.loads(r) for r in rows]
+    return {k: statistics.median(r[k] for r in rows) if isinstance(rows[0][k], (int, float)) else rows[0][k]
+            for k in rows[0]}
+one = medians(sys.argv[2].splitlines())
+two = medians(sys.argv[3].splitlines())
+by_rate = {}
+for arg in sys.argv[4:]:
+    rate, text = arg.split(" ", 1)
+    by_rate.setdefault(rate, []).append(text)
+links = [(rate, medians(rows)) for rate, rows in by_rate.items()]
 print()
-print("| setting | images/s (job) | vs 1 process | all-reduce alone (ms) | left after backward (ms/step) |")
+print("| setting | images/s (job) | vs 1 process | all-reduce alone (ms) | wait after backward (ms/step) |")
 print("|---|---|---|---|---|")
 print(f"| 1 process x 1 thread | {one['images_per_second']:.2f} | 1.00x | - | - |")
 def row(name, r):
@@ -97,7 +122,7 @@ if not links:
 # add communication, not backward, so the rest is left waiting.
 t = batch / one["images_per_second"]
 print("\nProjected speed-up (measured step compute and link figures; see docs/benchmarks.md):\n")
-print("| link | machines | all-reduce per step (s) | left after backward (s) | step (s) | speed-up |")
+print("| link | machines | all-reduce per step (s) | wait after backward (s) | step (s) | speed-up |")
 print("|---|---|---|---|---|---|")
 for rate, r in links:
     alone2 = r["allreduce_ms"] / 1000.0
