@@ -9,9 +9,11 @@
 #include <QFormLayout>
 #include <QGroupBox>
 #include <QHBoxLayout>
+#include <QKeyEvent>
 #include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
+#include <QProgressBar>
 #include <QPushButton>
 #include <QSettings>
 #include <QSlider>
@@ -20,9 +22,7 @@
 #include <algorithm>
 #include <numeric>
 
-#include <QtConcurrent/QtConcurrentRun>
-
-#include "data/image_decode.h"
+#include "classify_runner.h"
 #include "data/image_encode.h"
 #include "errors.h"
 #include "explain/overlay.h"
@@ -34,8 +34,10 @@
 namespace cxr::ui {
 
 ClassifyPage::ClassifyPage(QWidget *parent)
-    : QWidget(parent), m_model(new QComboBox(this)), m_images(new QListWidget(this)),
-      m_viewer(new ImageViewer(this)), m_message(new QLabel(this)), m_bars(new QCustomPlot(this)),
+    : QWidget(parent), m_runner(new ClassifyRunner(this)), m_model(new QComboBox(this)),
+      m_images(new QListWidget(this)), m_viewer(new ImageViewer(this)), m_message(new QLabel(this)),
+      m_bars(new QCustomPlot(this)), m_progress(new QProgressBar(this)),
+      m_cancel(new QPushButton(tr("Cancel"), this)),
       m_showOverlay(new QCheckBox(tr("Show Grad-CAM overlay"), this)),
       m_invert(new QCheckBox(tr("Invert"), this)), m_opacity(new QSlider(Qt::Horizontal, this)),
       m_colormap(new QComboBox(this)), m_method(new QComboBox(this)), m_target(new QComboBox(this)),
@@ -47,6 +49,7 @@ ClassifyPage::ClassifyPage(QWidget *parent)
     connect(browseModel, &QPushButton::clicked, this, &ClassifyPage::chooseModel);
     connect(openImages, &QPushButton::clicked, this, &ClassifyPage::chooseImages);
     connect(exportButton, &QPushButton::clicked, this, &ClassifyPage::exportOverlay);
+    m_model->setObjectName(QStringLiteral("model"));
     m_model->setMinimumContentsLength(40);
     m_model->setPlaceholderText(tr("choose a model (.pt) — from a run's best.pt or a file"));
     for (const QString &recent :
@@ -80,40 +83,110 @@ ClassifyPage::ClassifyPage(QWidget *parent)
     m_bars->xAxis->setLabel(tr("probability"));
     m_bars->xAxis->setRange(0, 1);
 
+    m_progress->setObjectName(QStringLiteral("explainProgress"));
+    m_cancel->setObjectName(QStringLiteral("cancelExplain"));
+    m_cancel->setToolTip(tr("Stop explaining this image"));
+    connect(m_cancel, &QPushButton::clicked, m_runner, &ClassifyRunner::cancel);
+    auto *busy = new QHBoxLayout;
+    busy->addWidget(m_progress, 1);
+    busy->addWidget(m_cancel);
+
+    auto *side = new QWidget(this);
+    auto *sideLayout = new QVBoxLayout(side);
+    sideLayout->addWidget(notice);
+    sideLayout->addWidget(m_bars, 1);
+    sideLayout->addWidget(buildControls());
+    sideLayout->addLayout(busy);
+    sideLayout->addWidget(m_message);
+    side->setMinimumWidth(300);
+    side->setMaximumWidth(420);
+
+    m_images->setObjectName(QStringLiteral("images"));
+    m_images->setTextElideMode(Qt::ElideMiddle);
+    m_images->setSelectionMode(QAbstractItemView::ExtendedSelection);
+    m_images->setToolTip(tr("Drop X-rays here. Delete removes the selected entries."));
+    connect(m_images, &QListWidget::currentRowChanged, this, &ClassifyPage::classifyCurrent);
+    auto *remove = new QPushButton(tr("Remove from list"), this);
+    remove->setObjectName(QStringLiteral("removeImages"));
+    connect(remove, &QPushButton::clicked, this, &ClassifyPage::removeSelectedImages);
+    auto *list = new QWidget(this);
+    auto *listLayout = new QVBoxLayout(list);
+    listLayout->setContentsMargins(0, 0, 0, 0);
+    listLayout->addWidget(m_images, 1);
+    listLayout->addWidget(remove);
+    list->setMinimumWidth(160);
+    list->setMaximumWidth(280);
+
+    auto *split = new QSplitter(Qt::Horizontal, this);
+    split->addWidget(list);
+    split->addWidget(m_viewer);
+    split->addWidget(side);
+    split->setStretchFactor(1, 1);
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(top);
+    layout->addWidget(split, 1);
+
+    connect(m_runner, &ClassifyRunner::modelLoaded, this, &ClassifyPage::onModelLoaded);
+    connect(m_runner, &ClassifyRunner::modelFailed, this, &ClassifyPage::onModelFailed);
+    connect(m_runner, &ClassifyRunner::resultReady, this, &ClassifyPage::onResult);
+    connect(m_runner, &ClassifyRunner::started, this, [this](const QString &file) {
+        setMessage(tr("Working on %1…").arg(QFileInfo(file).fileName()), false);
+        m_progress->setRange(0, 0);
+        setBusy(true);
+    });
+    connect(m_runner, &ClassifyRunner::progress, this, [this](int done, int total) {
+        m_progress->setRange(0, total);
+        m_progress->setValue(done);
+        m_progress->setFormat(tr("explaining: pass %1 of %2").arg(done).arg(total));
+    });
+    connect(m_runner, &ClassifyRunner::cancelled, this, [this](const QString &file) {
+        if (!m_runner->isClassifying()) {
+            setBusy(false);
+            setMessage(tr("Cancelled the explanation of %1.").arg(QFileInfo(file).fileName()),
+                       false);
+        }
+    });
+    setBusy(false);
+    showProbabilities();
+}
+
+// The explanation controls; the Colormap starts at the user's preference.
+QWidget *ClassifyPage::buildControls() {
     m_opacity->setRange(0, 100);
     m_opacity->setValue(45);
     m_showOverlay->setChecked(true);
-    m_colormap->addItems(
-        {QStringLiteral("jet"), QStringLiteral("inferno"), QStringLiteral("gray")});
+    m_colormap->setObjectName(QStringLiteral("colormap"));
+    for (Colormap c : {Colormap::Jet, Colormap::Inferno, Colormap::Gray})
+        m_colormap->addItem(QString::fromLatin1(colormapName(c)));
+    m_colormap->setCurrentText(PreferencesDialog::defaultColormap());
     m_method->addItem(tr("Grad-CAM"), QStringLiteral("gradcam"));
     m_method->addItem(tr("Grad-CAM++"), QStringLiteral("gradcam++"));
     m_target->addItem(tr("predicted class"));
+    m_target->setSizeAdjustPolicy(QComboBox::AdjustToContents);
     m_smoothing->setObjectName(QStringLiteral("smoothing"));
-    m_smoothing->addItem(tr("Off"), QStringLiteral("none"));
-    m_smoothing->addItem(tr("Mirror"), QStringLiteral("mirror"));
-    m_smoothing->addItem(tr("All flips"), QStringLiteral("flips"));
-    m_smoothing->setToolTip(tr("Average the heatmap over flipped copies of the image. "
-                               "\"All flips\" cancels evidence a model learned to place "
-                               "beside a lesion, on any side."));
+    m_smoothing->addItem(tr("No"), QStringLiteral("none"));
+    m_smoothing->addItem(tr("With the left-right mirror image (2×)"), QStringLiteral("mirror"));
+    m_smoothing->addItem(tr("With all mirror images (4×)"), QStringLiteral("flips"));
+    m_smoothing->setToolTip(
+        tr("Explains mirrored copies of the image too and averages the heatmaps. A model "
+           "that learned to look beside a lesion, always on one side, shows the lesion "
+           "itself more clearly. Takes 2 or 4 times as long."));
     m_shifts->setObjectName(QStringLiteral("shifts"));
-    m_shifts->addItem(tr("Off"), 1);
-    m_shifts->addItem(tr("2 × 2 (finer map, 4× the time)"), 2);
-    m_shifts->addItem(tr("4 × 4 (finest, 16× the time)"), 4);
-    m_shifts->setToolTip(tr("Average the heatmaps of copies of the image moved by fractions of "
-                            "the network's 32-pixel cell. The map becomes that much finer, and "
-                            "small lesions between two cells can hold its peak."));
+    m_shifts->addItem(tr("Coarse (one pass)"), 1);
+    m_shifts->addItem(tr("Finer (4× the time)"), 2);
+    m_shifts->addItem(tr("Finest (16× the time)"), 4);
+    m_shifts->setToolTip(tr("The network sees the image in 32-pixel cells, so the heatmap is "
+                            "blocky. Finer maps average copies of the image moved by fractions "
+                            "of a cell, so small findings between two cells can hold the peak."));
     auto *reset = new QPushButton(tr("Reset view"), this);
     connect(reset, &QPushButton::clicked, m_viewer, &ImageViewer::resetView);
     for (QCheckBox *box : {m_showOverlay, m_invert})
         connect(box, &QCheckBox::toggled, this, &ClassifyPage::applyOverlayOptions);
     connect(m_opacity, &QSlider::valueChanged, this, &ClassifyPage::applyOverlayOptions);
     connect(m_colormap, &QComboBox::currentTextChanged, this, &ClassifyPage::applyOverlayOptions);
-    connect(m_method,
-            qOverload<int>(&QComboBox::currentIndexChanged),
-            this,
-            &ClassifyPage::classifyCurrent);
     connect(m_target, qOverload<int>(&QComboBox::activated), this, &ClassifyPage::classifyCurrent);
-    for (QComboBox *box : {m_smoothing, m_shifts})
+    for (QComboBox *box : {m_method, m_smoothing, m_shifts})
         connect(box,
                 qOverload<int>(&QComboBox::currentIndexChanged),
                 this,
@@ -126,70 +199,55 @@ ClassifyPage::ClassifyPage(QWidget *parent)
     form->addRow(tr("Colormap"), m_colormap);
     form->addRow(tr("Method"), m_method);
     form->addRow(tr("Explain class"), m_target);
-    form->addRow(tr("Smoothing"), m_smoothing);
-    form->addRow(tr("Sub-cell shifts"), m_shifts);
+    form->addRow(tr("Average with mirrors"), m_smoothing);
+    form->addRow(tr("Heatmap detail"), m_shifts);
     form->addRow(m_invert, reset);
-
-    auto *side = new QWidget(this);
-    auto *sideLayout = new QVBoxLayout(side);
-    sideLayout->addWidget(notice);
-    sideLayout->addWidget(m_bars, 1);
-    sideLayout->addWidget(controls);
-    sideLayout->addWidget(m_message);
-    side->setMinimumWidth(300);
-    side->setMaximumWidth(420);
-
-    m_images->setMaximumWidth(240);
-    connect(m_images, &QListWidget::currentRowChanged, this, &ClassifyPage::showImage);
-    auto *split = new QSplitter(Qt::Horizontal, this);
-    split->addWidget(m_images);
-    split->addWidget(m_viewer);
-    split->addWidget(side);
-    split->setStretchFactor(1, 1);
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(top);
-    layout->addWidget(split, 1);
-
-    connect(&m_watcher, &QFutureWatcher<Result>::finished, this, &ClassifyPage::onResult);
-    connect(
-        &m_modelWatcher, &QFutureWatcher<ModelLoad>::finished, this, &ClassifyPage::onModelLoaded);
-    showProbabilities();
+    return controls;
 }
 
-ClassifyPage::~ClassifyPage() {
-    m_watcher.waitForFinished();
-    m_modelWatcher.waitForFinished();
-}
+ClassifyPage::~ClassifyPage() = default;
+
+bool ClassifyPage::hasModel() const { return static_cast<bool>(m_runner->classifier()); }
 
 QString ClassifyPage::message() const { return m_message->text(); }
 
-void ClassifyPage::onModelLoaded() {
-    const ModelLoad load = m_modelWatcher.result();
-    if (!load.classifier) {
-        setMessage(tr("Could not load the model: %1").arg(load.error), true);
-        return;
-    }
-    m_classifier = load.classifier;
-    m_modelFile = load.file;
+std::vector<float> ClassifyPage::probabilities() const {
+    return m_current ? m_current->probabilities : std::vector<float>{};
+}
+
+std::vector<std::string> ClassifyPage::shownClasses() const {
+    return m_current ? m_current->classes : std::vector<std::string>{};
+}
+
+void ClassifyPage::setBusy(bool busy) {
+    m_progress->setVisible(busy);
+    m_cancel->setVisible(busy);
+}
+
+void ClassifyPage::onModelLoaded(const QString &file) {
+    const auto classifier = m_runner->classifier();
     m_target->clear();
     m_target->addItem(tr("predicted class"));
-    for (const auto &c : m_classifier->classes())
+    for (const auto &c : classifier->classes())
         m_target->addItem(QString::fromStdString(c));
     QStringList recent = QSettings().value(QStringLiteral("classify/recentModels")).toStringList();
-    recent.removeAll(load.file);
-    recent.prepend(load.file);
+    recent.removeAll(file);
+    recent.prepend(file);
     QSettings().setValue(QStringLiteral("classify/recentModels"), recent.mid(0, 8));
-    if (m_model->findText(load.file) < 0)
-        m_model->insertItem(0, load.file);
-    m_model->setCurrentText(load.file);
-    setMessage(tr("Model: %1 (%2, %3 classes)")
-                   .arg(QFileInfo(load.file).fileName(),
-                        QString::fromStdString(m_classifier->architecture()))
-                   .arg(m_classifier->classes().size()),
-               false);
-    Q_EMIT modelLoaded(load.file);
+    if (m_model->findText(file) < 0)
+        m_model->insertItem(0, file);
+    m_model->setCurrentText(file);
+    setMessage(
+        tr("Model: %1 (%2, %3 classes)")
+            .arg(QFileInfo(file).fileName(), QString::fromStdString(classifier->architecture()))
+            .arg(classifier->classes().size()),
+        false);
+    Q_EMIT modelLoaded(file);
     classifyCurrent();
+}
+
+void ClassifyPage::onModelFailed(const QString &, const QString &error) {
+    setMessage(tr("Could not load the model: %1").arg(error), true);
 }
 
 void ClassifyPage::setMessage(const QString &text, bool error) {
@@ -218,18 +276,7 @@ void ClassifyPage::chooseImages() {
 
 void ClassifyPage::loadModel(const QString &file) {
     setMessage(tr("Loading %1…").arg(QFileInfo(file).fileName()), false);
-    m_modelWatcher.waitForFinished(); // one load at a time; loads take about a second
-    m_modelWatcher.setFuture(QtConcurrent::run([file]() -> ModelLoad {
-        ModelLoad load;
-        load.file = file;
-        try {
-            load.classifier =
-                std::make_shared<const Classifier>(Classifier::load(file.toStdString()));
-        } catch (const std::exception &e) {
-            load.error = QString::fromStdString(e.what());
-        }
-        return load;
-    }));
+    m_runner->loadModel(file);
 }
 
 void ClassifyPage::addImages(const QStringList &files) {
@@ -240,6 +287,34 @@ void ClassifyPage::addImages(const QStringList &files) {
         item->setToolTip(file);
     }
     m_images->setCurrentRow(first);
+}
+
+void ClassifyPage::removeSelectedImages() {
+    const QList<QListWidgetItem *> selected = m_images->selectedItems();
+    for (QListWidgetItem *item : selected) {
+        if (m_current && item->data(Qt::UserRole).toString() == m_current->file) {
+            m_runner->cancel();
+            m_current.reset();
+            m_viewer->setImage(cv::Mat());
+            m_viewer->setHeatmap(cv::Mat());
+            showProbabilities();
+        }
+        delete item;
+    }
+}
+
+void ClassifyPage::keyPressEvent(QKeyEvent *event) {
+    if (event->key() == Qt::Key_Delete && m_images->hasFocus())
+        removeSelectedImages();
+    else
+        QWidget::keyPressEvent(event);
+}
+
+QListWidgetItem *ClassifyPage::itemFor(const QString &file) const {
+    for (int row = 0; row < m_images->count(); ++row)
+        if (m_images->item(row)->data(Qt::UserRole).toString() == file)
+            return m_images->item(row);
+    return nullptr;
 }
 
 void ClassifyPage::dragEnterEvent(QDragEnterEvent *event) {
@@ -257,82 +332,60 @@ void ClassifyPage::dropEvent(QDropEvent *event) {
     event->acceptProposedAction();
 }
 
-void ClassifyPage::showImage(int) { classifyCurrent(); }
-
 void ClassifyPage::classifyCurrent() {
     QListWidgetItem *item = m_images->currentItem();
     if (!item)
         return;
-    if (m_watcher.isRunning()) {
-        m_pending = true; // the newest request runs when this one ends
-        return;
-    }
-    const std::filesystem::path file = item->data(Qt::UserRole).toString().toStdString();
-    const auto classifier = m_classifier;
+    ClassifyRequest request;
+    request.file = item->data(Qt::UserRole).toString();
     const int targetIndex = m_target->currentIndex() - 1; // 0 is "predicted class"
-    const std::optional<int> target =
-        targetIndex >= 0 ? std::optional<int>(targetIndex) : std::nullopt;
-    const CamMethod method = parseCamMethod(m_method->currentData().toString().toStdString())
-                                 .value_or(CamMethod::GradCam);
-    const CamSmoothing smoothing{parseSmoothing(m_smoothing->currentData().toString().toStdString())
-                                     .value_or(Smoothing::None),
-                                 m_shifts->currentData().toInt()};
-    const QString name = item->data(Qt::UserRole).toString();
-    setMessage(tr("Working on %1…").arg(QFileInfo(name).fileName()), false);
-    m_watcher.setFuture(
-        QtConcurrent::run([file, classifier, target, method, smoothing, name]() -> Result {
-            Result result;
-            result.file = name;
-            try {
-                result.gray = decodeImage(file).pixels;
-                if (classifier) {
-                    const Explanation e =
-                        classifier->explain(result.gray, target, method, smoothing);
-                    result.heatmap = e.heatmap;
-                    result.probabilities = e.prediction.probabilities;
-                    result.label = e.prediction.label;
-                    result.target = e.targetClass;
-                }
-            } catch (const std::exception &e) {
-                result.error = QString::fromStdString(e.what());
-            }
-            return result;
-        }));
+    if (targetIndex >= 0)
+        request.target = targetIndex;
+    request.method = parseCamMethod(m_method->currentData().toString().toStdString())
+                         .value_or(CamMethod::GradCam);
+    request.smoothing = {parseSmoothing(m_smoothing->currentData().toString().toStdString())
+                             .value_or(Smoothing::None),
+                         m_shifts->currentData().toInt()};
+    m_runner->classify(request);
 }
 
-void ClassifyPage::onResult() {
-    Result result = m_watcher.result();
+void ClassifyPage::onResult(const ClassifyResult &result) {
+    setBusy(m_runner->isClassifying());
+    QListWidgetItem *item = itemFor(result.file);
+    const QString name = QFileInfo(result.file).fileName();
     if (!result.error.isEmpty()) {
         setMessage(tr("Cannot show this file: %1").arg(result.error), true);
-        if (QListWidgetItem *item = m_images->currentItem())
+        if (item) {
             item->setForeground(QColor(176, 0, 0));
+            item->setText(tr("%1\ncannot be read").arg(name));
+        }
+        Q_EMIT imageShown(result.file);
+        return;
+    }
+    const bool sameImage = m_current && result.file == m_current->file;
+    m_current = std::make_unique<ClassifyResult>(result);
+    if (!sameImage)
+        m_viewer->setImage(result.gray);
+    m_viewer->setHeatmap(result.heatmap);
+    applyOverlayOptions();
+    if (!result.classified()) {
+        setMessage(tr("Choose a model to classify this image."), false);
     } else {
-        const bool sameImage = result.file == m_current.file;
-        m_current = result;
-        if (!sameImage)
-            m_viewer->setImage(result.gray);
-        m_viewer->setHeatmap(result.heatmap);
-        applyOverlayOptions();
-        m_probabilities = result.probabilities;
-        if (!m_classifier)
-            setMessage(tr("Choose a model to classify this image."), false);
-        else
-            setMessage(
-                tr("%1: %2 (p = %3); heatmap for %4")
-                    .arg(QFileInfo(result.file).fileName(),
-                         QString::fromStdString(
-                             m_classifier->classes()[static_cast<std::size_t>(result.label)]))
-                    .arg(result.probabilities[static_cast<std::size_t>(result.label)], 0, 'f', 3)
-                    .arg(QString::fromStdString(
-                        m_classifier->classes()[static_cast<std::size_t>(result.target)])),
-                false);
+        const auto className = [&result](int index) {
+            return QString::fromStdString(result.classes[static_cast<std::size_t>(index)]);
+        };
+        const float p = result.probabilities[static_cast<std::size_t>(result.label)];
+        setMessage(tr("%1: %2 (p = %3); heatmap for %4")
+                       .arg(name, className(result.label))
+                       .arg(p, 0, 'f', 3)
+                       .arg(className(result.target)),
+                   false);
+        if (item)
+            item->setText(
+                QStringLiteral("%1\n%2  %3").arg(name, className(result.label)).arg(p, 0, 'f', 3));
     }
     showProbabilities();
     Q_EMIT imageShown(result.file);
-    if (m_pending) {
-        m_pending = false;
-        classifyCurrent();
-    }
 }
 
 void ClassifyPage::applyOverlayOptions() {
@@ -347,15 +400,16 @@ void ClassifyPage::applyOverlayOptions() {
 void ClassifyPage::showProbabilities() {
     m_bars->clearPlottables();
     m_bars->xAxis->setRange(0, 1);
-    if (!m_classifier || m_probabilities.empty()) {
+    if (!m_current || !m_current->classified()) {
         m_bars->replot();
         return;
     }
+    const std::vector<float> &probabilities = m_current->probabilities;
     // Sorted, highest on top.
-    std::vector<std::size_t> order(m_probabilities.size());
+    std::vector<std::size_t> order(probabilities.size());
     std::iota(order.begin(), order.end(), 0);
-    std::sort(order.begin(), order.end(), [this](std::size_t a, std::size_t b) {
-        return m_probabilities[a] < m_probabilities[b];
+    std::sort(order.begin(), order.end(), [&probabilities](std::size_t a, std::size_t b) {
+        return probabilities[a] < probabilities[b];
     });
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     auto *bars = new QCPBars(m_bars->yAxis, m_bars->xAxis);
@@ -365,9 +419,9 @@ void ClassifyPage::showProbabilities() {
         const std::size_t c = order[k];
         ticker->addTick(static_cast<double>(k),
                         QStringLiteral("%1  %2")
-                            .arg(QString::fromStdString(m_classifier->classes()[c]))
-                            .arg(m_probabilities[c], 0, 'f', 3));
-        bars->addData(static_cast<double>(k), m_probabilities[c]);
+                            .arg(QString::fromStdString(m_current->classes[c]))
+                            .arg(probabilities[c], 0, 'f', 3));
+        bars->addData(static_cast<double>(k), probabilities[c]);
     }
     m_bars->yAxis->setTicker(ticker);
     m_bars->yAxis->setRange(-0.6, static_cast<double>(order.size()) - 0.4);
@@ -375,27 +429,28 @@ void ClassifyPage::showProbabilities() {
 }
 
 void ClassifyPage::exportOverlay() {
-    if (m_current.gray.empty()) {
+    if (!m_current || m_current->gray.empty()) {
         setMessage(tr("Nothing to export yet: open an image first."), true);
         return;
     }
-    const QString file = QFileDialog::getSaveFileName(this,
-                                                      tr("Export overlay"),
-                                                      QFileInfo(m_current.file).completeBaseName() +
-                                                          QStringLiteral(".overlay.png"),
-                                                      tr("PNG images (*.png)"));
+    const QString file = QFileDialog::getSaveFileName(
+        this,
+        tr("Export overlay"),
+        QFileInfo(m_current->file).completeBaseName() + QStringLiteral(".overlay.png"),
+        tr("PNG images (*.png)"));
     if (file.isEmpty())
         return;
     OverlayOptions options;
-    options.opacity =
-        m_showOverlay->isChecked() && !m_current.heatmap.empty() ? m_opacity->value() / 100.0 : 0.0;
+    options.opacity = m_showOverlay->isChecked() && !m_current->heatmap.empty()
+                          ? m_opacity->value() / 100.0
+                          : 0.0;
     options.colormap =
         parseColormap(m_colormap->currentText().toStdString()).value_or(Colormap::Jet);
     const cv::Mat heat =
-        m_current.heatmap.empty() ? cv::Mat::zeros(2, 2, CV_32FC1) : m_current.heatmap;
+        m_current->heatmap.empty() ? cv::Mat::zeros(2, 2, CV_32FC1) : m_current->heatmap;
     // The exported file always carries the research-use caption.
     try {
-        writeImageFile(file.toStdString(), renderOverlay(m_current.gray, heat, options));
+        writeImageFile(file.toStdString(), renderOverlay(m_current->gray, heat, options));
         setMessage(tr("Saved %1").arg(file), false);
     } catch (const Error &e) {
         setMessage(QString::fromStdString(e.what()), true);

@@ -33,6 +33,7 @@ DatasetPage::DatasetPage(QWidget *parent)
     connect(openCsv, &QPushButton::clicked, this, &DatasetPage::chooseCsv);
     connect(m_cancel, &QPushButton::clicked, m_task, &DatasetScanTask::cancel);
 
+    m_title->setObjectName(QStringLiteral("title"));
     m_title->setText(tr("No dataset open"));
     QFont titleFont = m_title->font();
     titleFont.setPointSizeF(titleFont.pointSizeF() * 1.3);
@@ -113,9 +114,10 @@ void DatasetPage::chooseCsv() {
 }
 
 void DatasetPage::openDataset(const QString &path) {
+    // The title, tables and images keep showing the open dataset until the
+    // new one has been read: a folder that is not a dataset changes nothing.
     m_pendingPath = path;
-    m_title->setText(path);
-    m_summary->setText(tr("Scanning…"));
+    m_summary->setText(tr("Opening %1…").arg(path.toHtmlEscaped()));
     m_progress->setRange(0, 0); // busy until the first progress report
     setBusy(true);
     m_task->start(path);
@@ -149,7 +151,12 @@ void DatasetPage::onScanFinished(std::shared_ptr<const DatasetIndex> index) {
 
 void DatasetPage::onScanFailed(const QString &message) {
     setBusy(false);
-    m_summary->setText(tr("<b>Could not open this dataset.</b> %1").arg(message.toHtmlEscaped()));
+    const QString shown =
+        m_index ? tr(" Still showing %1.").arg(QString::fromStdString(m_index->root.string()))
+                : QString();
+    m_summary->setText(
+        tr("<b>Could not open %1.</b> %2%3")
+            .arg(m_pendingPath.toHtmlEscaped(), message.toHtmlEscaped(), shown.toHtmlEscaped()));
     Q_EMIT statusMessage(tr("Could not open %1").arg(m_pendingPath));
 }
 

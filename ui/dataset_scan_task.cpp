@@ -4,6 +4,7 @@
 #include <QtConcurrent/QtConcurrentRun>
 
 #include "data/dataset_scan.h"
+#include "progress_throttle.h"
 
 namespace cxr::ui {
 
@@ -25,8 +26,13 @@ void DatasetScanTask::cancel() {
 }
 
 void DatasetScanTask::start(const QString &path) {
-    cancel();
-    m_watcher.waitForFinished();
+    if (m_watcher.isRunning()) {
+        // The running scan is cancelled, not waited for; this one starts
+        // when it has ended.
+        m_next = path;
+        cancel();
+        return;
+    }
     m_cancel = std::make_shared<CancelToken>();
 
     // Everything the job touches is captured by value. `self` only serves as
@@ -38,7 +44,10 @@ void DatasetScanTask::start(const QString &path) {
     m_watcher.setFuture(QtConcurrent::run([target, token, self]() -> Outcome {
         ScanOptions options;
         options.cancel = token.get();
-        options.progress = [self](std::size_t done, std::size_t total) {
+        auto throttle = std::make_shared<ProgressThrottle>();
+        options.progress = [self, throttle](std::size_t done, std::size_t total) {
+            if (!throttle->due(done, total))
+                return;
             QMetaObject::invokeMethod(
                 self,
                 [self, done, total] {
@@ -59,6 +68,10 @@ void DatasetScanTask::start(const QString &path) {
 }
 
 void DatasetScanTask::onFinished() {
+    if (m_next) { // superseded: the newer request counts
+        start(*std::exchange(m_next, std::nullopt));
+        return;
+    }
     const Outcome outcome = m_watcher.result();
     if (outcome.cancelled)
         Q_EMIT cancelled();

@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QString>
 #include <memory>
+#include <optional>
 
 #include "dataset_index_metatype.h"
 #include "progress.h"
@@ -40,6 +41,7 @@ class DatasetScanTask : public QObject {
 
     QFutureWatcher<Outcome> m_watcher;
     std::shared_ptr<CancelToken> m_cancel; // shared with the running job
+    std::optional<QString> m_next;         // asked for while another scan ran
 };
 
 } // namespace cxr::ui

@@ -35,6 +35,11 @@ ImageBrowser::ImageBrowser(QWidget *parent)
     m_view->setTextElideMode(Qt::ElideMiddle);
     m_view->setSelectionMode(QAbstractItemView::SingleSelection);
 
+    m_class->setObjectName(QStringLiteral("classFilter"));
+    m_split->setObjectName(QStringLiteral("splitFilter"));
+    m_search->setObjectName(QStringLiteral("search"));
+    m_view->setObjectName(QStringLiteral("thumbnails"));
+    m_preview->setObjectName(QStringLiteral("preview"));
     m_search->setPlaceholderText(tr("search file names"));
     m_search->setClearButtonEnabled(true);
     auto *filters = new QHBoxLayout;
@@ -79,6 +84,8 @@ ImageBrowser::ImageBrowser(QWidget *parent)
             this,
             &ImageBrowser::showSelected);
     connect(&m_watcher, &QFutureWatcher<Preview>::finished, this, [this] {
+        if (m_watcher.property("generation").toULongLong() != m_previewGeneration)
+            return; // the selection or the dataset changed meanwhile
         const Preview preview = m_watcher.result();
         if (preview.image.isNull())
             m_preview->setText(tr("Cannot display this image"));
@@ -110,7 +117,16 @@ void ImageBrowser::setIndex(std::shared_ptr<const DatasetIndex> index) {
                 m_split->addItem(QString::fromLatin1(splitName(s)), static_cast<int>(s));
     }
     m_model->setIndex(m_index);
+    clearPreview(); // an image of the old dataset must not stay on show
     applyFilter();
+}
+
+void ImageBrowser::clearPreview() {
+    m_shown.reset();
+    ++m_previewGeneration;
+    m_preview->clear();
+    m_preview->setText(tr("Select an image"));
+    m_metadata->clear();
 }
 
 void ImageBrowser::applyFilter() {
@@ -119,17 +135,27 @@ void ImageBrowser::applyFilter() {
                        split < 0,
                        static_cast<Split>(std::max(0, split)),
                        m_search->text().trimmed());
-    m_count->setText(tr("%1 images").arg(m_model->rowCount()));
+    const int rows = m_model->rowCount();
+    m_count->setText(rows == 1 ? tr("1 image") : tr("%1 images").arg(rows));
+    // The preview shows only an image the filter lets through.
+    bool shownVisible = false;
+    for (int row = 0; m_shown && row < rows && !shownVisible; ++row)
+        shownVisible = m_model->sampleAt(row) == *m_shown;
+    if (!shownVisible)
+        clearPreview();
 }
 
 void ImageBrowser::showSelected() {
     const QModelIndex current = m_view->currentIndex();
     if (!m_index || !current.isValid())
         return;
-    const Sample sample = m_index->samples[m_model->sampleAt(current.row())];
+    m_shown = m_model->sampleAt(current.row());
+    const Sample sample = m_index->samples[*m_shown];
     const QString className =
         QString::fromStdString(m_index->classes[static_cast<std::size_t>(sample.label)]);
-    m_watcher.waitForFinished();
+    // No waiting for an earlier preview: its result is dropped when it comes.
+    const quint64 generation = ++m_previewGeneration;
+    m_watcher.setProperty("generation", generation);
     m_watcher.setFuture(QtConcurrent::run([sample, className]() -> Preview {
         Preview preview;
         QString details;

@@ -5,6 +5,7 @@
 #include <QImage>
 #include <QWidget>
 #include <memory>
+#include <optional>
 
 #include "dataset_index_metatype.h"
 
@@ -30,6 +31,8 @@ class ImageBrowser : public QWidget {
     ThumbnailModel *model() const { return m_model; }
     QListView *view() const { return m_view; }
     QString metadataText() const;
+    // The dataset sample on show in the preview, if any.
+    std::optional<std::size_t> shownSample() const { return m_shown; }
 
   Q_SIGNALS:
     void previewShown(); // the selected image and its metadata are on screen
@@ -41,6 +44,7 @@ class ImageBrowser : public QWidget {
     };
     void applyFilter();
     void showSelected();
+    void clearPreview();
 
     std::shared_ptr<const DatasetIndex> m_index;
     ThumbnailModel *m_model;
@@ -49,6 +53,8 @@ class ImageBrowser : public QWidget {
     QLineEdit *m_search;
     QLabel *m_count, *m_preview, *m_metadata;
     QFutureWatcher<Preview> m_watcher;
+    std::optional<std::size_t> m_shown;
+    quint64 m_previewGeneration = 0; // previews asked for before this are dropped
 };
 
 } // namespace cxr::ui

@@ -65,7 +65,10 @@ MainWindow::MainWindow(QWidget *parent)
     m_recentMenu = file->addMenu(tr("&Recent datasets"));
     rebuildRecentMenu();
     file->addSeparator();
-    file->addAction(tr("&Preferences…"), this, [this] { PreferencesDialog(this).exec(); });
+    file->addAction(tr("&Preferences…"), this, [this] {
+        if (PreferencesDialog(this).exec() == QDialog::Accepted)
+            m_trainingPage->refreshPreferences();
+    });
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu *help = menuBar()->addMenu(tr("&Help"));

@@ -6,16 +6,12 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 
+#include <nlohmann/json.hpp>
+
 #include <QtConcurrent/QtConcurrentRun>
 
 namespace cxr::ui {
 namespace {
-
-struct RunSnapshot {
-    std::vector<MetricsRow> rows;
-    QString logTail;
-    bool finished = false;
-};
 
 // The last `lines` lines of a text file that may be growing.
 QString tailOf(const QString &file, int lines) {
@@ -31,15 +27,32 @@ QString tailOf(const QString &file, int lines) {
     return all.join(QLatin1Char('\n'));
 }
 
-RunSnapshot readRun(const QString &dir) {
+} // namespace
+
+RunSnapshot RunSnapshot::read(const QString &dir) {
     RunSnapshot snapshot;
-    snapshot.rows = RunDirectory::readMetrics(dir.toStdString());
+    const std::filesystem::path path = dir.toStdString();
+    snapshot.rows = RunDirectory::readMetrics(path);
+    try {
+        snapshot.confusion = RunDirectory::readConfusion(path, "val");
+        if (!snapshot.confusion)
+            snapshot.confusion = RunDirectory::readConfusion(path, "train");
+    } catch (const std::exception &) {
+        snapshot.confusion.reset(); // torn while being written: the next look reads it
+    }
     snapshot.logTail = tailOf(QDir(dir).filePath(QStringLiteral("log.txt")), 200);
-    snapshot.finished = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("summary.json")));
+    try {
+        if (const auto summary = RunDirectory::readSummary(path)) {
+            snapshot.finished = true;
+            const nlohmann::json test = summary->value("test", nlohmann::json::object());
+            snapshot.testAccuracy = test.value("accuracy", -1.0);
+            snapshot.testBalancedAccuracy = test.value("balanced_accuracy", -1.0);
+        }
+    } catch (const std::exception &) {
+        snapshot.finished = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("summary.json")));
+    }
     return snapshot;
 }
-
-} // namespace
 
 RunFollower::RunFollower(QObject *parent, int intervalMs) : QObject(parent) {
     m_timer.setInterval(intervalMs);
@@ -88,11 +101,10 @@ void RunFollower::poll() {
         if (generation != m_generation)
             return;
         m_reading = false;
-        const RunSnapshot snapshot = watcher->result();
-        Q_EMIT updated(snapshot.rows, snapshot.logTail, snapshot.finished);
+        Q_EMIT updated(watcher->result());
     });
     const QString dir = m_dir;
-    watcher->setFuture(QtConcurrent::run([dir] { return readRun(dir); }));
+    watcher->setFuture(QtConcurrent::run([dir] { return RunSnapshot::read(dir); }));
 }
 
 } // namespace cxr::ui

@@ -4,11 +4,24 @@
 #include <QObject>
 #include <QString>
 #include <QTimer>
+#include <optional>
 #include <vector>
 
 #include "train/run_directory.h"
 
 namespace cxr::ui {
+
+// What a run folder holds for the Training page, read off the GUI thread.
+struct RunSnapshot {
+    std::vector<MetricsRow> rows;                        // metrics.csv
+    std::optional<ConfusionTable> confusion;             // the latest epoch's (val, else train)
+    QString logTail;                                     // the last lines of log.txt
+    bool finished = false;                               // summary.json exists
+    double testAccuracy = -1, testBalancedAccuracy = -1; // from summary.json; -1 unknown
+
+    // Reads `dir`; what is absent or torn stays empty.
+    static RunSnapshot read(const QString &dir);
+};
 
 // Follows a run folder that another process writes (`cxr train`, a torchrun
 // job, a run on a shared file system): every `interval` it looks at
@@ -29,9 +42,7 @@ class RunFollower : public QObject {
     const QString &folder() const { return m_dir; }
 
   Q_SIGNALS:
-    // The run's metrics rows, the last lines of its log, and whether its
-    // summary.json exists (the run finished).
-    void updated(const std::vector<cxr::MetricsRow> &rows, const QString &logTail, bool finished);
+    void updated(const cxr::ui::RunSnapshot &snapshot);
 
   private:
     void poll();

@@ -5,7 +5,9 @@
 #include <QGridLayout>
 #include <QHeaderView>
 #include <QTableWidget>
+#include <cmath>
 
+#include "eval/metrics.h"
 #include "qcustomplot_include.h"
 
 namespace cxr::ui {
@@ -24,11 +26,38 @@ makePlot(QWidget *parent, const QString &title, const QString &xLabel, const QSt
         0, 0, new QCPTextElement(plot, title, QFont("sans", 10, QFont::Bold)));
     plot->xAxis->setLabel(xLabel);
     plot->yAxis->setLabel(yLabel);
+    // The legend goes below the axes, where it cannot cover a curve; with
+    // comparison runs it wraps into more rows.
     plot->legend->setVisible(true);
     QFont legendFont = plot->font();
     legendFont.setPointSizeF(legendFont.pointSizeF() * 0.85);
     plot->legend->setFont(legendFont);
+    plot->legend->setBorderPen(Qt::NoPen);
+    plot->legend->setFillOrder(QCPLayoutGrid::foColumnsFirst);
+    plot->legend->setWrap(3);
+    plot->axisRect()->insetLayout()->take(plot->legend);
+    plot->plotLayout()->addElement(2, 0, plot->legend);
+    plot->plotLayout()->setRowStretchFactor(2, 0.001);
     return plot;
+}
+
+// Fits the value axis to the data with a margin, so that no point sits on
+// the frame; never below `floor`.
+void fitValueAxis(QCustomPlot *plot, double floor) {
+    bool found = false;
+    QCPRange range;
+    for (int g = 0; g < plot->graphCount(); ++g) {
+        bool ok = false;
+        const QCPRange r = plot->graph(g)->data()->valueRange(ok);
+        if (ok)
+            range = found ? QCPRange(std::min(range.lower, r.lower), std::max(range.upper, r.upper))
+                          : r;
+        found = found || ok;
+    }
+    if (!found)
+        return;
+    const double margin = std::max(1e-6, 0.06 * (range.upper - range.lower));
+    plot->yAxis->setRange(std::max(floor, range.lower - margin), range.upper + margin);
 }
 
 } // namespace
@@ -50,15 +79,24 @@ TrainingCharts::TrainingCharts(QWidget *parent)
     m_lrGraph = addGraph(m_lr, tr("lr"), kPurple, false);
     m_lrGraph->setLineStyle(QCPGraph::lsStepLeft);
     m_lr->legend->setVisible(false);
+    // Step decay halves the rate: equal steps on a log axis, and 0.001
+    // does not read as zero.
+    m_lr->yAxis->setScaleType(QCPAxis::stLogarithmic);
+    m_lr->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
+    m_lr->yAxis->setNumberFormat(QStringLiteral("eb"));
+    m_lr->yAxis->setNumberPrecision(0);
     m_accuracy->yAxis->setRange(0, 1);
     m_confusion->legend->setVisible(false);
     m_confusion->axisRect()->setupFullAxesBox(true);
     m_confusion->yAxis->setRangeReversed(true);
+    m_confusion->xAxis->grid()->setVisible(false);
+    m_confusion->yAxis->grid()->setVisible(false);
 
     m_perClass->setColumnCount(5);
     m_perClass->setHorizontalHeaderLabels(
         {tr("class"), tr("precision"), tr("recall"), tr("F1"), tr("AUC")});
     m_perClass->horizontalHeader()->setSectionResizeMode(QHeaderView::Stretch);
+    m_perClass->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_perClass->verticalHeader()->hide();
     m_perClass->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_perClass->setMinimumWidth(260);
@@ -105,6 +143,9 @@ void TrainingCharts::clear() {
     m_perClass->setRowCount(0);
     if (m_confusionMap)
         m_confusionMap->data()->clear();
+    for (QCPItemText *text : m_cellTexts)
+        m_confusion->removeItem(text);
+    m_cellTexts.clear();
     replotAll();
 }
 
@@ -114,12 +155,13 @@ void TrainingCharts::addBatch(const BatchProgress &p) {
     const double x =
         (p.epoch - 1) + static_cast<double>(p.batch) / std::max<std::size_t>(1, p.batches);
     m_batchLoss->addData(x, m_smoothedLoss);
-    m_loss->rescaleAxes();
+    fitValueAxis(m_loss, 0.0);
+    if (x + 0.5 > m_loss->xAxis->range().upper)
+        m_loss->xAxis->setRange(0, std::ceil(x) + 0.5);
     m_loss->replot(QCustomPlot::rpQueuedReplot); // bursts of batches coalesce
 }
 
 void TrainingCharts::addEpoch(const EpochReport &r) {
-    const std::vector<std::string> &classes = r.classes;
     m_trainAcc->addData(r.epoch, r.train.accuracy);
     m_trainLoss->addData(r.epoch, r.train.loss);
     if (r.val.count > 0) {
@@ -129,41 +171,60 @@ void TrainingCharts::addEpoch(const EpochReport &r) {
     }
     m_lrGraph->addData(r.epoch, r.learningRate);
 
-    const Metrics &m = r.val.count > 0 ? r.val : r.train;
+    showMetrics(r.classes, r.val.count > 0 ? r.val : r.train);
+}
+
+void TrainingCharts::showConfusion(const ConfusionTable &table) {
+    showMetrics(table.classes, metricsFromConfusion(table.counts));
+}
+
+void TrainingCharts::showMetrics(const std::vector<std::string> &classes, const Metrics &m) {
     const int k = static_cast<int>(m.confusion.size());
+    const auto name = [&classes](int c) {
+        return QString::fromStdString(c < static_cast<int>(classes.size())
+                                          ? classes[static_cast<std::size_t>(c)]
+                                          : std::to_string(c));
+    };
     if (!m_confusionMap) {
         m_confusionMap = new QCPColorMap(m_confusion->xAxis, m_confusion->yAxis);
         m_confusionMap->setGradient(QCPColorGradient::gpThermal);
         m_confusionMap->setInterpolate(false);
     }
+    // Cell (predicted p, true t) is centred on (p, t); the axes reach half a
+    // cell beyond the first and last so every cell is whole.
     m_confusionMap->data()->setSize(k, k);
     m_confusionMap->data()->setRange(QCPRange(0, k - 1), QCPRange(0, k - 1));
+    for (QCPItemText *text : m_cellTexts)
+        m_confusion->removeItem(text);
+    m_cellTexts.clear();
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
-    for (int c = 0; c < k; ++c) {
-        ticker->addTick(c,
-                        QString::fromStdString(c < static_cast<int>(classes.size())
-                                                   ? classes[static_cast<std::size_t>(c)]
-                                                   : std::to_string(c)));
+    for (int t = 0; t < k; ++t) {
+        ticker->addTick(t, name(t));
         // Each row as a share of its true class, so small classes stay visible.
         const double support = std::max<double>(
-            1.0, static_cast<double>(m.perClass[static_cast<std::size_t>(c)].support));
-        for (int p = 0; p < k; ++p)
-            m_confusionMap->data()->setCell(
-                p,
-                c,
-                m.confusion[static_cast<std::size_t>(c)][static_cast<std::size_t>(p)] / support);
+            1.0, static_cast<double>(m.perClass[static_cast<std::size_t>(t)].support));
+        for (int p = 0; p < k; ++p) {
+            const std::size_t count =
+                m.confusion[static_cast<std::size_t>(t)][static_cast<std::size_t>(p)];
+            const double share = static_cast<double>(count) / support;
+            m_confusionMap->data()->setCell(p, t, share);
+            auto *text = new QCPItemText(m_confusion);
+            text->position->setCoords(p, t);
+            text->setText(QString::number(count));
+            text->setColor(share > 0.55 ? Qt::black : Qt::white); // thermal: dark to bright
+            m_cellTexts.push_back(text);
+        }
     }
     m_confusion->xAxis->setTicker(ticker);
     m_confusion->yAxis->setTicker(ticker);
     m_confusionMap->setDataRange(QCPRange(0, 1));
-    m_confusion->rescaleAxes();
+    m_confusion->xAxis->setRange(-0.5, k - 0.5);
+    m_confusion->yAxis->setRange(-0.5, k - 0.5);
 
     m_perClass->setRowCount(k);
     for (int c = 0; c < k; ++c) {
         const ClassMetrics &cm = m.perClass[static_cast<std::size_t>(c)];
-        const QStringList cells = {QString::fromStdString(c < static_cast<int>(classes.size())
-                                                              ? classes[static_cast<std::size_t>(c)]
-                                                              : std::to_string(c)),
+        const QStringList cells = {name(c),
                                    QString::number(cm.precision, 'f', 3),
                                    QString::number(cm.recall, 'f', 3),
                                    QString::number(cm.f1, 'f', 3),
@@ -212,15 +273,36 @@ void TrainingCharts::showRun(const std::vector<MetricsRow> &rows,
 
 int TrainingCharts::epochPoints() const { return m_trainAcc->dataCount(); }
 
+int TrainingCharts::batchPoints() const { return m_batchLoss->dataCount(); }
+
+QStringList TrainingCharts::confusionCellTexts() const {
+    QStringList texts;
+    for (const QCPItemText *text : m_cellTexts)
+        texts << text->text();
+    return texts;
+}
+
 void TrainingCharts::replotAll() {
-    for (QCustomPlot *plot : {m_accuracy, m_loss, m_lr}) {
-        plot->rescaleAxes();
-        plot->xAxis->setRangeLower(0);
-        if (plot == m_accuracy)
-            plot->yAxis->setRange(0, 1.02);
+    // Epochs are whole numbers and batch losses fill (epoch - 1, epoch]:
+    // from 0 to half an epoch beyond the last, so no point sits on a frame.
+    double lastEpoch = 1;
+    for (QCustomPlot *plot : {m_accuracy, m_loss, m_lr})
+        for (int g = 0; g < plot->graphCount(); ++g) {
+            bool ok = false;
+            const QCPRange keys = plot->graph(g)->data()->keyRange(ok);
+            if (ok)
+                lastEpoch = std::max(lastEpoch, keys.upper);
+        }
+    for (QCustomPlot *plot : {m_accuracy, m_loss, m_lr})
+        plot->xAxis->setRange(0, std::ceil(lastEpoch) + 0.5);
+    m_accuracy->yAxis->setRange(0, 1.04);
+    fitValueAxis(m_loss, 0.0);
+    bool ok = false;
+    const QCPRange rates = m_lrGraph->data()->valueRange(ok);
+    if (ok && rates.lower > 0)
+        m_lr->yAxis->setRange(rates.lower / 1.5, rates.upper * 1.5);
+    for (QCustomPlot *plot : {m_accuracy, m_loss, m_lr, m_confusion})
         plot->replot(QCustomPlot::rpQueuedReplot);
-    }
-    m_confusion->replot(QCustomPlot::rpQueuedReplot);
 }
 
 } // namespace cxr::ui

@@ -11,6 +11,7 @@
 class QCustomPlot;
 class QCPColorMap;
 class QCPGraph;
+class QCPItemText;
 class QTableWidget;
 
 namespace cxr::ui {
@@ -32,17 +33,28 @@ class TrainingCharts : public QWidget {
     // main curves (replacing the epoch curves, keeping comparisons), or as a
     // dashed comparison labelled `name`.
     void showRun(const std::vector<MetricsRow> &rows, const QString &name, bool asComparison);
+    // The confusion matrix (counts in each cell, colour by the share of the
+    // true class) and the per-class table of a run folder's latest epoch.
+    void showConfusion(const ConfusionTable &table);
 
     int epochPoints() const; // epochs plotted for the current run (for tests)
+    int batchPoints() const; // smoothed batch losses plotted (for tests)
     QCustomPlot *accuracyPlot() const { return m_accuracy; }
     QCustomPlot *lossPlot() const { return m_loss; }
+    QCustomPlot *learningRatePlot() const { return m_lr; }
+    QCustomPlot *confusionPlot() const { return m_confusion; }
+    QTableWidget *perClassTable() const { return m_perClass; }
+    // The count written in each confusion cell, row-major [true][predicted].
+    QStringList confusionCellTexts() const;
 
   private:
+    void showMetrics(const std::vector<std::string> &classes, const Metrics &metrics);
     void replotAll();
     QCPGraph *addGraph(QCustomPlot *plot, const QString &name, const QColor &colour, bool dashed);
 
     QCustomPlot *m_accuracy, *m_loss, *m_lr, *m_confusion;
     QCPColorMap *m_confusionMap = nullptr;
+    std::vector<QCPItemText *> m_cellTexts;
     QTableWidget *m_perClass;
     QCPGraph *m_trainAcc, *m_valAcc, *m_valBalanced, *m_trainLoss, *m_valLoss, *m_batchLoss,
         *m_lrGraph;

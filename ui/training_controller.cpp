@@ -54,9 +54,9 @@ void TrainingController::start(const TrainConfig &config,
         Q_EMIT startRequested(config, dataset, runDir);
 }
 
-void TrainingController::resume(const QString &dataset, const QString &runDir) {
+void TrainingController::resume(const QString &dataset, const QString &runDir, int threads) {
     if (begin())
-        Q_EMIT resumeRequested(dataset, runDir);
+        Q_EMIT resumeRequested(dataset, runDir, threads);
 }
 
 void TrainingController::requestStop() { m_cancel->cancel(); }

@@ -24,8 +24,9 @@ class TrainingController : public QObject {
 
     // A new run in `runDir`.
     void start(const TrainConfig &config, const QString &dataset, const QString &runDir);
-    // Continues the run in `runDir` with its own stored configuration.
-    void resume(const QString &dataset, const QString &runDir);
+    // Continues the run in `runDir` with its own stored configuration, on
+    // `threads` compute threads (0: every core; how, not what, it computes).
+    void resume(const QString &dataset, const QString &runDir, int threads);
     // Stop at the next batch boundary with a resumable checkpoint.
     void requestStop();
     // Blocks until the current run has ended (used when closing the app).
@@ -34,7 +35,7 @@ class TrainingController : public QObject {
   Q_SIGNALS:
     void
     startRequested(const cxr::TrainConfig &config, const QString &dataset, const QString &runDir);
-    void resumeRequested(const QString &dataset, const QString &runDir);
+    void resumeRequested(const QString &dataset, const QString &runDir, int threads);
     void runningChanged(bool running);
 
   private:

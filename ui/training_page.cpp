@@ -26,28 +26,13 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
-#include "preferences_dialog.h"
+#include "run_config_form.h"
 #include "run_follower.h"
 #include "training_charts.h"
 #include "training_controller.h"
 
 namespace cxr::ui {
 namespace {
-
-// New runs go to the user's data folder (XDG_DATA_HOME/cxr-studio/runs,
-// usually ~/.local/share/cxr-studio/runs), never next to the program.
-QString defaultRunsFolder() {
-    return QDir(QStandardPaths::writableLocation(QStandardPaths::GenericDataLocation))
-        .filePath(QStringLiteral("cxr-studio/runs"));
-}
-
-QDoubleSpinBox *probabilityBox(QWidget *parent) {
-    auto *box = new QDoubleSpinBox(parent);
-    box->setRange(0, 1);
-    box->setSingleStep(0.05);
-    box->setDecimals(2);
-    return box;
-}
 
 QString duration(double seconds) {
     const int s = static_cast<int>(seconds);
@@ -61,93 +46,10 @@ TrainingPage::TrainingPage(QWidget *parent)
     : QWidget(parent), m_controller(new TrainingController(this)),
       m_charts(new TrainingCharts(this)), m_follower(new RunFollower(this)),
       m_datasetLabel(new QLabel(tr("No dataset: open one on the Dataset page"), this)),
-      m_runFolder(new QLineEdit(this)), m_preset(new QComboBox(this)), m_task(new QComboBox(this)),
-      m_arch(new QComboBox(this)), m_init(new QComboBox(this)), m_loss(new QComboBox(this)),
-      m_sampler(new QComboBox(this)), m_freeze(new QComboBox(this)),
-      m_gamma(new QDoubleSpinBox(this)), m_hflip(probabilityBox(this)),
-      m_vflip(probabilityBox(this)), m_rotation(probabilityBox(this)),
-      m_lr(new QDoubleSpinBox(this)), m_valFraction(probabilityBox(this)),
-      m_epochs(new QSpinBox(this)), m_batch(new QSpinBox(this)), m_imageSize(new QSpinBox(this)),
-      m_seed(new QSpinBox(this)), m_start(new QPushButton(tr("Start"), this)),
+      m_form(new RunConfigForm(this)), m_start(new QPushButton(tr("Start"), this)),
       m_stop(new QPushButton(tr("Stop"), this)), m_resume(new QPushButton(tr("Resume"), this)),
       m_progress(new QProgressBar(this)), m_speed(new QLabel(this)),
       m_log(new QPlainTextEdit(this)) {
-    // Long preset descriptions must not widen the form: show a short text,
-    // the full one in the drop-down list.
-    m_preset->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_preset->setMinimumContentsLength(18);
-    m_init->setSizeAdjustPolicy(QComboBox::AdjustToMinimumContentsLengthWithIcon);
-    m_init->setMinimumContentsLength(14);
-    m_preset->addItem(tr("Custom"));
-    for (const Preset &p : presets())
-        m_preset->addItem(QStringLiteral("%1 — %2").arg(p.name, p.description),
-                          QString::fromLatin1(p.name));
-    for (const TaskInfo &task : tasks()) {
-        m_task->addItem(QString::fromLatin1(task.name));
-        m_task->setItemData(m_task->count() - 1, tr(task.description), Qt::ToolTipRole);
-    }
-    for (const ArchitectureInfo &arch : architectures())
-        m_arch->addItem(QString::fromLatin1(arch.name));
-    m_init->setEditable(true);
-    m_init->addItems(
-        {QStringLiteral("imagenet"), QStringLiteral("chexnet"), QStringLiteral("scratch")});
-    m_init->setToolTip(tr("imagenet (downloaded), chexnet (needs model.pth.tar: Browse…), scratch, "
-                          "or any PyTorch weights / CXR Studio model file"));
-    m_loss->addItems({QStringLiteral("ce"), QStringLiteral("focal")});
-    m_sampler->addItems({QStringLiteral("none"), QStringLiteral("weighted")});
-    m_freeze->addItems({QStringLiteral("none"), QStringLiteral("backbone")});
-    m_gamma->setRange(0, 10);
-    m_lr->setDecimals(6);
-    m_lr->setRange(1e-6, 1);
-    m_lr->setSingleStep(1e-4);
-    m_epochs->setRange(1, 1000);
-    m_batch->setRange(1, 512);
-    m_imageSize->setRange(32, 1024);
-    m_imageSize->setSingleStep(32);
-    m_seed->setRange(0, 1 << 30);
-    m_valFraction->setRange(0, 0.9);
-
-    auto *browseInit = new QPushButton(tr("Browse…"), this);
-    connect(browseInit, &QPushButton::clicked, this, [this] {
-        const QString file = QFileDialog::getOpenFileName(
-            this, tr("Initial weights"), {}, tr("PyTorch files (*.pt *.pth *.tar);;All files (*)"));
-        if (!file.isEmpty())
-            m_init->setEditText(file);
-    });
-    auto *initRow = new QHBoxLayout;
-    initRow->addWidget(m_init, 1);
-    initRow->addWidget(browseInit);
-
-    auto *form = new QFormLayout;
-    form->addRow(tr("Preset (Table 1)"), m_preset);
-    form->addRow(tr("Task"), m_task);
-    form->addRow(tr("Architecture"), m_arch);
-    form->addRow(tr("Initial weights"), initRow);
-    form->addRow(tr("Loss"), m_loss);
-    form->addRow(tr("Focal gamma"), m_gamma);
-    form->addRow(tr("Sampler"), m_sampler);
-    form->addRow(tr("Horizontal flip p"), m_hflip);
-    form->addRow(tr("Vertical flip p"), m_vflip);
-    form->addRow(tr("Rotation p"), m_rotation);
-    form->addRow(tr("Epochs"), m_epochs);
-    form->addRow(tr("Batch size"), m_batch);
-    form->addRow(tr("Image size (px)"), m_imageSize);
-    form->addRow(tr("Learning rate"), m_lr);
-    form->addRow(tr("Validation fraction"), m_valFraction);
-    form->addRow(tr("Seed"), m_seed);
-    form->addRow(tr("Freeze"), m_freeze);
-
-    auto *browseRun = new QPushButton(tr("…"), this);
-    connect(browseRun, &QPushButton::clicked, this, [this] {
-        const QString dir = QFileDialog::getExistingDirectory(this, tr("Run folder"));
-        if (!dir.isEmpty())
-            m_runFolder->setText(dir);
-    });
-    auto *runRow = new QHBoxLayout;
-    runRow->addWidget(m_runFolder, 1);
-    runRow->addWidget(browseRun);
-    form->addRow(tr("Run folder"), runRow);
-
     m_stop->setToolTip(tr("Stops at the next batch and keeps a checkpoint you can resume"));
     m_resume->setToolTip(tr("Continues the run in the run folder from its last checkpoint"));
     auto *buttons = new QHBoxLayout;
@@ -162,11 +64,11 @@ TrainingPage::TrainingPage(QWidget *parent)
     runButtons->addWidget(openRun);
     runButtons->addWidget(compare);
 
-    auto *formBox = new QGroupBox(tr("Run configuration"), this);
+    auto *formBox = new QWidget(this);
     auto *formLayout = new QVBoxLayout(formBox);
     m_datasetLabel->setWordWrap(true);
     formLayout->addWidget(m_datasetLabel);
-    formLayout->addLayout(form);
+    formLayout->addWidget(m_form);
     formLayout->addLayout(buttons);
     formLayout->addLayout(runButtons);
     formLayout->addStretch(1);
@@ -200,10 +102,6 @@ TrainingPage::TrainingPage(QWidget *parent)
     layout->addWidget(scroll);
     layout->addWidget(rightBox, 1);
 
-    connect(m_preset,
-            qOverload<int>(&QComboBox::currentIndexChanged),
-            this,
-            &TrainingPage::applyPreset);
     connect(m_start, &QPushButton::clicked, this, &TrainingPage::start);
     connect(m_stop, &QPushButton::clicked, this, &TrainingPage::stop);
     connect(m_resume, &QPushButton::clicked, this, &TrainingPage::resume);
@@ -229,31 +127,38 @@ TrainingPage::TrainingPage(QWidget *parent)
     });
     connect(
         m_controller, &TrainingController::runningChanged, this, &TrainingPage::onRunningChanged);
-    connect(m_follower,
-            &RunFollower::updated,
-            this,
-            [this](const std::vector<MetricsRow> &rows, const QString &logTail, bool finished) {
-                m_charts->showRun(rows, QDir(m_follower->folder()).dirName(), false);
-                m_log->setPlainText(logTail);
-                m_log->moveCursor(QTextCursor::End);
-                int epochs = 0;
-                for (const MetricsRow &row : rows)
-                    epochs = std::max(epochs, row.epoch);
-                m_progress->setRange(0, std::max(1, m_epochs->value()));
-                m_progress->setValue(std::min(epochs, m_epochs->value()));
-                m_progress->setFormat(
-                    finished ? tr("finished (run folder %1)").arg(m_follower->folder())
-                             : tr("followed: %1 of %2 epochs written by another process")
-                                   .arg(epochs)
-                                   .arg(m_epochs->value()));
-            });
+    connect(m_follower, &RunFollower::updated, this, &TrainingPage::showFollowedRun);
 
-    setConfig(TrainConfig{});
-    m_runFolder->setText(newRunFolder());
     onRunningChanged(false);
 }
 
 TrainingPage::~TrainingPage() = default;
+
+// A run another process writes (or a finished one): its curves, latest
+// confusion matrix, log and where it stands, all from its folder.
+void TrainingPage::showFollowedRun(const RunSnapshot &snapshot) {
+    m_charts->showRun(snapshot.rows, QDir(m_follower->folder()).dirName(), false);
+    if (snapshot.confusion)
+        m_charts->showConfusion(*snapshot.confusion);
+    m_log->setPlainText(snapshot.logTail);
+    m_log->moveCursor(QTextCursor::End);
+    m_speed->clear();
+    int epochs = 0;
+    for (const MetricsRow &row : snapshot.rows)
+        epochs = std::max(epochs, row.epoch);
+    const int planned = m_form->config().epochs;
+    m_progress->setRange(0, std::max(1, planned));
+    m_progress->setValue(std::min(epochs, planned));
+    if (snapshot.finished && snapshot.testAccuracy >= 0)
+        m_progress->setFormat(tr("finished: test accuracy %1, balanced %2 (%3)")
+                                  .arg(snapshot.testAccuracy, 0, 'f', 3)
+                                  .arg(snapshot.testBalancedAccuracy, 0, 'f', 3)
+                                  .arg(m_follower->folder()));
+    else if (snapshot.finished)
+        m_progress->setFormat(tr("finished (run folder %1)").arg(m_follower->folder()));
+    else
+        m_progress->setFormat(tr("%1 of %2 epochs in the run folder").arg(epochs).arg(planned));
+}
 
 bool TrainingPage::isTraining() const { return m_controller->isRunning(); }
 
@@ -263,81 +168,13 @@ void TrainingPage::setDataset(const QString &path) {
     onRunningChanged(isTraining());
 }
 
-void TrainingPage::setRunFolder(const QString &path) { m_runFolder->setText(path); }
+void TrainingPage::setRunFolder(const QString &path) { m_form->setRunFolder(path); }
 
-QString TrainingPage::newRunFolder() const {
-    const QString preset = m_preset->currentData().toString();
-    return QDir(defaultRunsFolder())
-        .filePath(QStringLiteral("%1-%2").arg(
-            QDateTime::currentDateTime().toString(QStringLiteral("yyyyMMdd-HHmmss")),
-            preset.isEmpty() ? QStringLiteral("custom") : preset.toLower()));
-}
+void TrainingPage::setConfig(const TrainConfig &c) { m_form->setConfig(c); }
 
-void TrainingPage::applyPreset(int index) {
-    const QString name = m_preset->itemData(index).toString();
-    if (name.isEmpty())
-        return;
-    TrainConfig preset = *presetConfig(name.toStdString());
-    // Keep what does not define the preset (sizes, epochs, seed).
-    const TrainConfig current = config();
-    preset.epochs = current.epochs;
-    preset.batchSize = current.batchSize;
-    preset.imageSize = current.imageSize;
-    preset.seed = current.seed;
-    setConfig(preset);
-    if (!isTraining())
-        m_runFolder->setText(newRunFolder());
-}
+TrainConfig TrainingPage::config(const TrainConfig &base) const { return m_form->config(base); }
 
-void TrainingPage::setConfig(const TrainConfig &c) {
-    m_task->setCurrentText(QString::fromLatin1(taskName(c.task)));
-    m_arch->setCurrentText(QString::fromLatin1(architectureName(c.arch)));
-    m_init->setEditText(QString::fromStdString(
-        c.init == "chexnet" && !c.chexnetWeights.empty() ? c.chexnetWeights : c.init));
-    m_loss->setCurrentText(QString::fromLatin1(lossName(c.loss.kind)));
-    m_gamma->setValue(c.loss.gamma);
-    m_sampler->setCurrentText(QString::fromLatin1(samplerName(c.sampler)));
-    m_hflip->setValue(c.augmentation.hflipProbability);
-    m_vflip->setValue(c.augmentation.vflipProbability);
-    m_rotation->setValue(c.augmentation.rotationProbability);
-    m_epochs->setValue(c.epochs);
-    m_batch->setValue(c.batchSize);
-    m_imageSize->setValue(c.imageSize);
-    m_lr->setValue(c.learningRate);
-    m_valFraction->setValue(c.valFraction);
-    m_seed->setValue(static_cast<int>(c.seed));
-    m_freeze->setCurrentText(QString::fromLatin1(freezeName(c.freeze)));
-}
-
-TrainConfig TrainingPage::config(const TrainConfig &base) const {
-    TrainConfig c = base;
-    c.preset = m_preset->currentData().toString().toStdString();
-    c.task = parseTask(m_task->currentText().toStdString()).value_or(Task::FourClass);
-    c.arch =
-        parseArchitecture(m_arch->currentText().toStdString()).value_or(Architecture::ResNet50);
-    const std::string init = m_init->currentText().trimmed().toStdString();
-    const bool chexnetPreset = c.preset == "PDCXCE" || c.preset == "PDCXFL";
-    if (chexnetPreset && init != "chexnet" && init != "imagenet" && init != "scratch") {
-        c.init = "chexnet";
-        c.chexnetWeights = init;
-    } else {
-        c.init = init;
-    }
-    c.loss.kind = parseLoss(m_loss->currentText().toStdString()).value_or(LossKind::CrossEntropy);
-    c.loss.gamma = m_gamma->value();
-    c.sampler = parseSampler(m_sampler->currentText().toStdString()).value_or(SamplerKind::Shuffle);
-    c.augmentation.hflipProbability = m_hflip->value();
-    c.augmentation.vflipProbability = m_vflip->value();
-    c.augmentation.rotationProbability = m_rotation->value();
-    c.epochs = m_epochs->value();
-    c.batchSize = m_batch->value();
-    c.imageSize = m_imageSize->value();
-    c.learningRate = m_lr->value();
-    c.valFraction = m_valFraction->value();
-    c.seed = static_cast<std::uint64_t>(m_seed->value());
-    c.freeze = parseFreeze(m_freeze->currentText().toStdString()).value_or(Freeze::None);
-    return c;
-}
+void TrainingPage::refreshPreferences() { m_form->refreshPreferences(); }
 
 void TrainingPage::start() {
     if (m_dataset.isEmpty()) {
@@ -345,7 +182,11 @@ void TrainingPage::start() {
             this, tr("Training"), tr("Open a dataset on the Dataset page first."));
         return;
     }
-    const TrainConfig c = config();
+    // Threads and the weights cache come from Preferences: they say how a
+    // run computes, not what, so the form does not hold them.
+    TrainConfig c = config();
+    c.threads = m_form->threads();
+    c.weightsCache = m_form->weightsCache().toStdString();
     try {
         validate(c);
     } catch (const std::exception &e) {
@@ -353,17 +194,19 @@ void TrainingPage::start() {
         return;
     }
     m_follower->stop();
-    m_charts->clear();
+    // The curves on show stay until the new run has trained a batch: a start
+    // that fails (a folder in use, a missing file) must not wipe them.
+    m_clearChartsOnFirstBatch = true;
     m_log->clear();
     m_progress->setRange(0, 0);
     m_progress->setFormat(tr("preparing…"));
-    appendLog(tr("run folder: %1").arg(m_runFolder->text()));
-    m_controller->start(c, m_dataset, m_runFolder->text());
+    appendLog(tr("run folder: %1").arg(m_form->runFolder()));
+    m_controller->start(c, m_dataset, m_form->runFolder());
 }
 
 void TrainingPage::stop() {
     m_controller->requestStop();
-    m_progress->setFormat(tr("stopping at the next batch…"));
+    m_progress->setFormat(tr("stopping: saving a checkpoint to resume from…"));
 }
 
 void TrainingPage::resume() {
@@ -372,7 +215,7 @@ void TrainingPage::resume() {
             this, tr("Training"), tr("Open the run's dataset on the Dataset page first."));
         return;
     }
-    const QString dir = m_runFolder->text();
+    const QString dir = m_form->runFolder();
     TrainConfig stored;
     try {
         stored = RunDirectory::readConfig(dir.toStdString());
@@ -400,7 +243,8 @@ void TrainingPage::resume() {
     m_progress->setRange(0, 0);
     m_progress->setFormat(tr("resuming…"));
     // The earlier epochs first, so that the resumed run's epochs follow them.
-    loadCurves(dir, false, [this, dir] { m_controller->resume(m_dataset, dir); });
+    loadCurves(
+        dir, false, [this, dir] { m_controller->resume(m_dataset, dir, m_form->threads()); });
 }
 
 bool TrainingPage::openRunFolder(const QString &dir) {
@@ -412,22 +256,29 @@ bool TrainingPage::openRunFolder(const QString &dir) {
         return false;
     }
     setConfig(stored);
-    m_runFolder->setText(dir);
+    m_form->setRunFolder(dir);
+    // Nothing of the run shown before stays: curves, matrix, log and status
+    // all come from this folder.
+    m_charts->clear();
+    m_log->clear();
+    m_speed->clear();
+    m_progress->setRange(0, 0);
+    m_progress->setFormat(tr("reading %1…").arg(dir));
     m_follower->follow(dir);
     Q_EMIT statusMessage(tr("Showing %1").arg(dir));
     return true;
 }
 
 void TrainingPage::openRun() {
-    const QString dir =
-        QFileDialog::getExistingDirectory(this, tr("Open a run folder"), defaultRunsFolder());
+    const QString dir = QFileDialog::getExistingDirectory(
+        this, tr("Open a run folder"), RunConfigForm::defaultRunsFolder());
     if (!dir.isEmpty())
         openRunFolder(dir);
 }
 
 void TrainingPage::compareRun() {
     const QString dir = QFileDialog::getExistingDirectory(
-        this, tr("Compare with a run folder"), defaultRunsFolder());
+        this, tr("Compare with a run folder"), RunConfigForm::defaultRunsFolder());
     if (dir.isEmpty())
         return;
     if (!RunDirectory::isRun(dir.toStdString())) {
@@ -438,21 +289,25 @@ void TrainingPage::compareRun() {
 }
 
 void TrainingPage::loadCurves(const QString &dir, bool asComparison, std::function<void()> then) {
-    auto *watcher = new QFutureWatcher<std::vector<MetricsRow>>(this);
+    auto *watcher = new QFutureWatcher<RunSnapshot>(this);
     connect(watcher,
             &QFutureWatcherBase::finished,
             this,
             [this, watcher, dir, asComparison, then = std::move(then)] {
                 watcher->deleteLater();
-                m_charts->showRun(watcher->result(), QDir(dir).dirName(), asComparison);
+                const RunSnapshot snapshot = watcher->result();
+                m_charts->showRun(snapshot.rows, QDir(dir).dirName(), asComparison);
+                if (!asComparison && snapshot.confusion)
+                    m_charts->showConfusion(*snapshot.confusion);
                 if (then)
                     then();
             });
-    const std::filesystem::path path = dir.toStdString();
-    watcher->setFuture(QtConcurrent::run([path] { return RunDirectory::readMetrics(path); }));
+    watcher->setFuture(QtConcurrent::run([dir] { return RunSnapshot::read(dir); }));
 }
 
 void TrainingPage::onBatch(const BatchProgress &p) {
+    if (std::exchange(m_clearChartsOnFirstBatch, false))
+        m_charts->clear();
     const int total = static_cast<int>(p.batches) * p.epochs;
     m_progress->setRange(0, total);
     m_progress->setValue(static_cast<int>(p.batches) * (p.epoch - 1) + static_cast<int>(p.batch));
@@ -476,25 +331,11 @@ void TrainingPage::onRunningChanged(bool running) {
     m_start->setEnabled(!running && !m_dataset.isEmpty());
     m_resume->setEnabled(!running && !m_dataset.isEmpty());
     m_stop->setEnabled(running);
-    for (QWidget *w : std::initializer_list<QWidget *>{m_preset,
-                                                       m_task,
-                                                       m_arch,
-                                                       m_init,
-                                                       m_loss,
-                                                       m_sampler,
-                                                       m_freeze,
-                                                       m_gamma,
-                                                       m_hflip,
-                                                       m_vflip,
-                                                       m_rotation,
-                                                       m_lr,
-                                                       m_valFraction,
-                                                       m_epochs,
-                                                       m_batch,
-                                                       m_imageSize,
-                                                       m_seed,
-                                                       m_runFolder})
-        w->setEnabled(!running);
+    m_form->setEditable(!running);
+    if (!running) {
+        m_speed->clear(); // a rate and an ETA mean nothing once a run has ended
+        m_clearChartsOnFirstBatch = false;
+    }
     if (!running && m_progress->maximum() == 0)
         m_progress->setRange(0, 1);
 }

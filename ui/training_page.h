@@ -10,19 +10,16 @@
 #include "train/train_config.h"
 #include "train/train_events.h"
 
-class QCheckBox;
-class QComboBox;
-class QDoubleSpinBox;
 class QLabel;
-class QLineEdit;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
-class QSpinBox;
 
 namespace cxr::ui {
 
+class RunConfigForm;
 class RunFollower;
+struct RunSnapshot;
 class TrainingCharts;
 class TrainingController;
 
@@ -50,6 +47,9 @@ class TrainingPage : public QWidget {
     bool isTraining() const;
     TrainingController *controller() const { return m_controller; }
     TrainingCharts *charts() const { return m_charts; }
+    RunConfigForm *form() const { return m_form; }
+    // Rereads Preferences (compute threads, weights cache).
+    void refreshPreferences();
 
   public Q_SLOTS:
     void start();
@@ -66,12 +66,11 @@ class TrainingPage : public QWidget {
     // Reads the run's metrics.csv on a worker thread, plots it, then calls
     // `then` (on the GUI thread).
     void loadCurves(const QString &dir, bool asComparison, std::function<void()> then = {});
-    void applyPreset(int index);
     void onBatch(const BatchProgress &progress);
     void onEpoch(const EpochReport &report);
     void onRunningChanged(bool running);
     void appendLog(const QString &line);
-    QString newRunFolder() const;
+    void showFollowedRun(const RunSnapshot &snapshot);
 
     TrainingController *m_controller;
     TrainingCharts *m_charts;
@@ -79,14 +78,12 @@ class TrainingPage : public QWidget {
     QString m_dataset;
 
     QLabel *m_datasetLabel;
-    QLineEdit *m_runFolder;
-    QComboBox *m_preset, *m_task, *m_arch, *m_init, *m_loss, *m_sampler, *m_freeze;
-    QDoubleSpinBox *m_gamma, *m_hflip, *m_vflip, *m_rotation, *m_lr, *m_valFraction;
-    QSpinBox *m_epochs, *m_batch, *m_imageSize, *m_seed;
+    RunConfigForm *m_form;
     QPushButton *m_start, *m_stop, *m_resume;
     QProgressBar *m_progress;
     QLabel *m_speed;
     QPlainTextEdit *m_log;
+    bool m_clearChartsOnFirstBatch = false;
 };
 
 } // namespace cxr::ui

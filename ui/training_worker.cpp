@@ -57,9 +57,11 @@ void TrainingWorker::start(const cxr::TrainConfig &config,
     });
 }
 
-void TrainingWorker::resume(const QString &dataset, const QString &runDir) {
+void TrainingWorker::resume(const QString &dataset, const QString &runDir, int threads) {
+    ExecutionOptions execution;
+    execution.threads = threads;
     runWith(dataset, runDir, [&](const DatasetIndex &index, TrainObserver &observer) {
-        return resumeRun(index, runDir.toStdString(), observer, m_cancel.get());
+        return resumeRun(index, runDir.toStdString(), observer, m_cancel.get(), execution);
     });
 }
 

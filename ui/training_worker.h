@@ -31,7 +31,7 @@ class TrainingWorker : public QObject {
     void start(const cxr::TrainConfig &config, const QString &dataset, const QString &runDir);
     // Scans `dataset` and continues the run in `runDir` with the
     // configuration stored there.
-    void resume(const QString &dataset, const QString &runDir);
+    void resume(const QString &dataset, const QString &runDir, int threads);
 
   Q_SIGNALS:
     void started(const QString &runDir);

@@ -72,10 +72,13 @@ CoronaHackMetadata readCoronaHackMetadata(const fs::path &csv) {
     CoronaHackMetadata metadata;
     std::map<std::pair<Split, std::string>, std::size_t> seen; // -> first line
     for (auto row = rows.begin() + 1; row != rows.end(); ++row) {
-        auto reject = [&](const std::string &reason) {
-            metadata.rejected.push_back({rowPath(csv, row->line), reason});
-        };
         const auto &f = row->fields;
+        auto reject = [&](const std::string &reason) {
+            RejectedRow rejected{row->line, nameCol < f.size() ? f[nameCol] : "", {}, reason};
+            if (splitCol < f.size() && (f[splitCol] == "TRAIN" || f[splitCol] == "TEST"))
+                rejected.split = f[splitCol] == "TRAIN" ? Split::Train : Split::Test;
+            metadata.rejected.push_back(std::move(rejected));
+        };
         if (f.size() < needed) {
             reject("the row has " + std::to_string(f.size()) + " fields; the header needs " +
                    std::to_string(needed));
@@ -144,7 +147,18 @@ DatasetIndex scanCoronaHack(const fs::path &csv) {
     index.root = base;
     index.layout = Layout::CoronaHack;
     index.classes = fourClassNames();
-    index.rejected = std::move(metadata.rejected);
+    for (const RejectedRow &row : metadata.rejected) {
+        const std::string where =
+            "line " + std::to_string(row.line) + " of " + csv.filename().string();
+        if (!row.imageName.empty() && row.split)
+            index.rejected.push_back(
+                {imageRoot / splitName(*row.split) / row.imageName, where + ": " + row.reason});
+        else
+            index.rejected.push_back(
+                {rowPath(csv, row.line),
+                 row.reason +
+                     (row.imageName.empty() ? "" : " (the row names \"" + row.imageName + "\")")});
+    }
     for (const CoronaHackEntry &entry : metadata.entries) {
         const fs::path image = imageRoot / splitName(entry.split) / entry.imageName;
         std::error_code error;

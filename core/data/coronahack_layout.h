@@ -25,9 +25,17 @@ struct CoronaHackEntry {
     std::string className; // NORMAL | BACTERIA | VIRUS | COVID19
 };
 
+// A CSV row that cannot be used, with what it says of its image.
+struct RejectedRow {
+    std::size_t line = 0;
+    std::string imageName;      // empty when the row names no image
+    std::optional<Split> split; // when the row's Dataset_type is known
+    std::string reason;
+};
+
 struct CoronaHackMetadata {
     std::vector<CoronaHackEntry> entries;
-    std::vector<Rejected> rejected; // path "<csv>:<line>" and the reason
+    std::vector<RejectedRow> rejected;
 };
 
 // Maps the CSV's label columns to one of the four classes, following the
@@ -50,7 +58,11 @@ CoronaHackMetadata readCoronaHackMetadata(const std::filesystem::path &csv);
 std::optional<std::filesystem::path> findCoronaHackCsv(const std::filesystem::path &path);
 
 // Indexes the dataset: the CSV's rows, with images looked up in the split's
-// folder beside the CSV. Missing images are rejected. Throws
+// folder beside the CSV. Missing images are rejected. A rejected row is
+// listed under the image it names (its path) with the CSV line in the
+// reason, so that a user sees which X-ray was left out; a row whose image
+// cannot be placed (no name, unknown split) is listed as "<csv>:<line>",
+// naming the image in the reason when the row has one. Throws
 // DatasetFormatError when the image folders cannot be found at all.
 DatasetIndex scanCoronaHack(const std::filesystem::path &csv);
 

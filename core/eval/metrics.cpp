@@ -66,18 +66,30 @@ Metrics computeMetrics(const std::vector<int> &labels,
                        int numClasses,
                        double meanLoss) {
     const auto k = static_cast<std::size_t>(numClasses);
-    Metrics m;
-    m.count = labels.size();
-    m.loss = meanLoss;
-    m.confusion.assign(k, std::vector<std::size_t>(k, 0));
-    std::size_t correct = 0;
+    std::vector<std::vector<std::size_t>> confusion(k, std::vector<std::size_t>(k, 0));
     for (std::size_t i = 0; i < labels.size(); ++i) {
         const float *row = probabilities.data() + i * k;
         const auto predicted = static_cast<std::size_t>(std::max_element(row, row + k) - row);
-        const auto truth = static_cast<std::size_t>(labels[i]);
-        ++m.confusion[truth][predicted];
-        correct += truth == predicted;
+        ++confusion[static_cast<std::size_t>(labels[i])][predicted];
     }
+    Metrics m = metricsFromConfusion(confusion, meanLoss);
+    for (std::size_t c = 0; c < k; ++c)
+        m.perClass[c].auc = rocAuc(labels, probabilities, numClasses, static_cast<int>(c));
+    return m;
+}
+
+Metrics metricsFromConfusion(const std::vector<std::vector<std::size_t>> &confusion,
+                             double meanLoss) {
+    const std::size_t k = confusion.size();
+    Metrics m;
+    m.loss = meanLoss;
+    m.confusion = confusion;
+    std::size_t correct = 0;
+    for (std::size_t t = 0; t < k; ++t)
+        for (std::size_t p = 0; p < k; ++p) {
+            m.count += confusion[t][p];
+            correct += t == p ? confusion[t][p] : 0;
+        }
     m.accuracy = m.count ? static_cast<double>(correct) / static_cast<double>(m.count) : 0.0;
     m.perClass.resize(k);
     double recallSum = 0, f1Sum = 0;
@@ -86,16 +98,16 @@ Metrics computeMetrics(const std::vector<int> &labels,
         ClassMetrics &cm = m.perClass[c];
         std::size_t predictedAs = 0;
         for (std::size_t t = 0; t < k; ++t) {
-            cm.support += m.confusion[c][t];
-            predictedAs += m.confusion[t][c];
+            cm.support += confusion[c][t];
+            predictedAs += confusion[t][c];
         }
-        const double tp = static_cast<double>(m.confusion[c][c]);
+        const double tp = static_cast<double>(confusion[c][c]);
         cm.precision = predictedAs ? tp / static_cast<double>(predictedAs) : 0.0;
         cm.recall = cm.support ? tp / static_cast<double>(cm.support) : 0.0;
         cm.f1 = cm.precision + cm.recall > 0
                     ? 2 * cm.precision * cm.recall / (cm.precision + cm.recall)
                     : 0.0;
-        cm.auc = rocAuc(labels, probabilities, numClasses, static_cast<int>(c));
+        cm.auc = std::numeric_limits<double>::quiet_NaN(); // needs the probabilities
         if (cm.support > 0) {
             recallSum += cm.recall;
             f1Sum += cm.f1;

@@ -33,6 +33,11 @@ Metrics computeMetrics(const std::vector<int> &labels,
                        int numClasses,
                        double meanLoss = 0);
 
+// The metrics a confusion matrix ([true][predicted] counts) determines:
+// everything but the AUCs, which need the probabilities (NaN here).
+Metrics metricsFromConfusion(const std::vector<std::vector<std::size_t>> &confusion,
+                             double meanLoss = 0);
+
 struct Interval {
     double low = 0, high = 0;
 };

@@ -160,33 +160,53 @@ torch::Tensor viewTensor(const cv::Mat &resized, const View &view, const Preproc
 Explanation Classifier::explain(const cv::Mat &gray,
                                 std::optional<int> targetClass,
                                 CamMethod method,
-                                const CamSmoothing &smoothing) const {
+                                const CamSmoothing &smoothing,
+                                const ProgressFn &progress,
+                                const CancelToken *cancel) const {
     const Preprocessing &p = m_impl->preprocessing;
     const std::vector<View> views = smoothingViews(smoothing, m_impl->grid);
     const cv::Mat resized = resizeSquare(gray, p.imageSize);
+    // The plain view is explained first (it gives the prediction and the
+    // default target), then each other view for that target.
+    std::size_t passes = 1, done = 0;
+    for (const View &view : views)
+        passes += view.flip || view.shift != cv::Point();
+    const auto step = [&] {
+        if (cancel)
+            cancel->throwIfCancelled();
+    };
+    const auto finished = [&] {
+        if (progress)
+            progress(++done, passes);
+    };
     CamResult cam;
     std::vector<cv::Mat> maps;
     {
         // Only the network passes need the lock; laying the maps over the
         // image does not.
         std::lock_guard lock(m_impl->mutex);
-        // The image as it is gives the prediction and the default target;
-        // the other views are explained for that target.
         FeatureMapFn fast;
         if (m_impl->fast)
             fast = [this](const at::Tensor &x) { return m_impl->fast->features(x); };
         const c10::Device device = m_impl->device;
+        step();
         cam = classActivationMap(
             *m_impl->network, inputTensor(resized, p).to(device), targetClass, method, fast);
-        for (const View &view : views)
-            maps.push_back(!view.flip && view.shift == cv::Point()
-                               ? cam.map
-                               : classActivationMap(*m_impl->network,
-                                                    viewTensor(resized, view, p).to(device),
-                                                    cam.targetClass,
-                                                    method,
-                                                    fast)
-                                     .map);
+        finished();
+        for (const View &view : views) {
+            if (!view.flip && view.shift == cv::Point()) {
+                maps.push_back(cam.map);
+                continue;
+            }
+            step();
+            maps.push_back(classActivationMap(*m_impl->network,
+                                              viewTensor(resized, view, p).to(device),
+                                              cam.targetClass,
+                                              method,
+                                              fast)
+                               .map);
+            finished();
+        }
     }
     cv::Mat heatmap = cv::Mat::zeros(gray.size(), CV_32F);
     for (std::size_t k = 0; k < views.size(); ++k) {

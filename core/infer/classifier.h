@@ -11,6 +11,7 @@
 
 #include "data/transforms.h"
 #include "explain/cam_method.h"
+#include "progress.h"
 
 namespace cxr {
 
@@ -60,10 +61,15 @@ class Classifier {
     // (test-time smoothing: one network pass per view; the prediction is
     // always the image's own). Throws std::invalid_argument for a target
     // class out of range or shifts outside 1..CamSmoothing::kMaxShifts.
+    // A smoothed explanation takes one pass per view (all flips with 4 x 4
+    // shifts: 64), so `progress` hears of each finished pass and `cancel`
+    // is checked before each (Cancelled is thrown).
     Explanation explain(const cv::Mat &gray,
                         std::optional<int> targetClass = std::nullopt,
                         CamMethod method = CamMethod::GradCam,
-                        const CamSmoothing &smoothing = {}) const;
+                        const CamSmoothing &smoothing = {},
+                        const ProgressFn &progress = {},
+                        const CancelToken *cancel = nullptr) const;
 
     // The index of a class name, or -1.
     int classIndex(const std::string &name) const;

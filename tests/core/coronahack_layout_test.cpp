@@ -114,18 +114,34 @@ TEST(CoronaHackScan, IndexesRowsAndRejectsWhatCannotBeUsed) {
     EXPECT_EQ(index.classes[static_cast<std::size_t>(index.samples[3].label)], "COVID19");
     EXPECT_EQ(index.samples[0].width, 24);
 
+    // A row is listed under the image it names, with its CSV line; a row
+    // whose image cannot be placed under "<csv>:<line>", naming the image.
     std::map<std::string, std::string> reasons; // file name or csv:line -> reason
     for (const Rejected &r : index.rejected)
         reasons[r.path.filename().string()] = r.reason;
     ASSERT_EQ(reasons.size(), 6u);
     const std::string csvName = kCoronaHackCsvName;
-    EXPECT_NE(reasons[csvName + ":6"].find("Stress-Smoking"), std::string::npos);
-    EXPECT_NE(reasons[csvName + ":7"].find("unknown Label \"Pnuemonia\""), std::string::npos);
-    EXPECT_NE(reasons[csvName + ":9"].find("listed again; first listed on line 2"),
-              std::string::npos);
-    EXPECT_NE(reasons[csvName + ":10"].find("fields"), std::string::npos);
-    EXPECT_NE(reasons[csvName + ":11"].find("Dataset_type \"VALID\""), std::string::npos);
-    EXPECT_NE(reasons["missing.png"].find("line 8"), std::string::npos);
+    const auto has = [&reasons](const std::string &key, const std::string &text) {
+        return reasons[key].find(text) != std::string::npos;
+    };
+    EXPECT_TRUE(has("ards.png", "Stress-Smoking")) << reasons["ards.png"];
+    EXPECT_TRUE(has("ards.png", "line 6 of " + csvName)) << reasons["ards.png"];
+    EXPECT_TRUE(has("typo.png", "line 7 of " + csvName + ": unknown Label \"Pnuemonia\""))
+        << reasons["typo.png"];
+    EXPECT_TRUE(has("IM-0001-0001.jpeg", "line 9 of " + csvName)) << reasons["IM-0001-0001.jpeg"];
+    EXPECT_TRUE(has("IM-0001-0001.jpeg", "listed again; first listed on line 2"));
+    EXPECT_TRUE(has(csvName + ":10", "fields")) << reasons[csvName + ":10"];
+    EXPECT_TRUE(has(csvName + ":10", "\"short.png\"")) << reasons[csvName + ":10"];
+    EXPECT_TRUE(has(csvName + ":11", "Dataset_type \"VALID\"")) << reasons[csvName + ":11"];
+    EXPECT_TRUE(has(csvName + ":11", "\"odd.png\"")) << reasons[csvName + ":11"];
+    EXPECT_TRUE(has("missing.png", "line 8")) << reasons["missing.png"];
+    for (const Rejected &r : index.rejected) {
+        if (r.path.filename() == "ards.png") {
+            EXPECT_EQ(r.path,
+                      root / "Coronahack-Chest-XRay-Dataset" / "Coronahack-Chest-XRay-Dataset" /
+                          "train" / "ards.png");
+        }
+    }
 }
 
 TEST(CoronaHackScan, AcceptsBomCrlfAndQuotedNamesWithCommas) {

@@ -38,6 +38,24 @@ TEST(Metrics, HandComputedConfusionMatrix) {
     EXPECT_DOUBLE_EQ(m.loss, 0.5);
 }
 
+TEST(Metrics, AConfusionMatrixGivesTheSameMetricsButTheAucs) {
+    const std::vector<int> truth = {0, 0, 0, 0, 1, 1, 2, 2, 2, 2};
+    const std::vector<int> predicted = {0, 0, 0, 1, 1, 0, 2, 2, 1, 2};
+    const Metrics full = computeMetrics(truth, predicting(predicted, 3), 3, 0.5);
+    const Metrics counted = metricsFromConfusion(full.confusion, 0.5);
+    EXPECT_EQ(counted.count, 10u);
+    EXPECT_DOUBLE_EQ(counted.accuracy, full.accuracy);
+    EXPECT_DOUBLE_EQ(counted.balancedAccuracy, full.balancedAccuracy);
+    EXPECT_DOUBLE_EQ(counted.macroF1, full.macroF1);
+    for (std::size_t c = 0; c < 3; ++c) {
+        EXPECT_DOUBLE_EQ(counted.perClass[c].precision, full.perClass[c].precision);
+        EXPECT_DOUBLE_EQ(counted.perClass[c].recall, full.perClass[c].recall);
+        EXPECT_EQ(counted.perClass[c].support, full.perClass[c].support);
+        EXPECT_TRUE(std::isnan(counted.perClass[c].auc));
+        EXPECT_FALSE(std::isnan(full.perClass[c].auc));
+    }
+}
+
 TEST(Metrics, BalancedAccuracyIgnoresTheMajorityClassTrick) {
     // 95 normals, 5 COVID, everything called normal: accuracy 0.95, balanced 0.5.
     std::vector<int> truth(100, 0);

@@ -2,15 +2,22 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDropEvent>
+#include <QListWidget>
 #include <QMimeData>
+#include <QProgressBar>
+#include <QPushButton>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTest>
 #include <QUrl>
 
 #include <gtest/gtest.h>
 
 #include "classify_page.h"
+#include "classify_runner.h"
 #include "data/phantoms.h"
 #include "image_viewer.h"
+#include "infer/classifier.h"
 #include "support/test_support.h"
 #include "weights/checkpoint.h"
 
@@ -24,6 +31,135 @@ void drop(QWidget *target, const QList<QUrl> &urls) {
     QApplication::sendEvent(target, &enter);
     QDropEvent event(QPointF(10, 10), Qt::CopyAction, &data, Qt::LeftButton, Qt::NoModifier);
     QApplication::sendEvent(target, &event);
+}
+
+// A ResNet50 model file with `classes` at `imageSize` px, untrained.
+std::filesystem::path writeModel(const std::filesystem::path &file,
+                                 const std::vector<std::string> &classes,
+                                 int imageSize = 64) {
+    Network network = makeNetwork(Architecture::ResNet50, static_cast<int>(classes.size()));
+    Preprocessing p;
+    p.imageSize = imageSize;
+    saveCheckpoint(file, makeCheckpoint(*network, classes, p));
+    return file;
+}
+
+QString qpath(const std::filesystem::path &path) { return QString::fromStdString(path.string()); }
+
+// Explaining with every mirror image and 4 x 4 shifts at 224 px takes 64
+// network passes: seconds, long enough to load another model meanwhile.
+void askForTheSlowestExplanation(ui::ClassifyPage &page) {
+    auto *smoothing = page.findChild<QComboBox *>(QStringLiteral("smoothing"));
+    auto *shifts = page.findChild<QComboBox *>(QStringLiteral("shifts"));
+    ASSERT_TRUE(smoothing && shifts);
+    smoothing->blockSignals(true);
+    smoothing->setCurrentIndex(smoothing->findData(QStringLiteral("flips")));
+    smoothing->blockSignals(false);
+    shifts->setCurrentIndex(shifts->findData(4)); // asks for the explanation
+}
+
+TEST(ClassifyPage, AResultIsReadWithItsOwnModelsClassNames) {
+    test::TempDir dir;
+    test::writeImage(dir / "xray.png", renderPhantom("VIRUS", 160, 5).image);
+    const std::vector<std::string> four{"NORMAL", "BACTERIA", "VIRUS", "COVID19"};
+    const std::vector<std::string> two{"TB", "HEALTHY"};
+    writeModel(dir / "four.pt", four, 224);
+    writeModel(dir / "two.pt", two);
+
+    ui::ClassifyPage page;
+    page.resize(1200, 800);
+    QSignalSpy loaded(&page, &ui::ClassifyPage::modelLoaded);
+    QSignalSpy shown(&page, &ui::ClassifyPage::imageShown);
+    QSignalSpy progress(page.runner(), &ui::ClassifyRunner::progress);
+    page.loadModel(qpath(dir / "four.pt"));
+    ASSERT_TRUE(loaded.wait(60000));
+    page.addImages({qpath(dir / "xray.png")});
+    ASSERT_TRUE(shown.wait(60000));
+    EXPECT_EQ(page.shownClasses(), four);
+    EXPECT_EQ(page.probabilities().size(), 4u);
+
+    // While the slow explanation by the four-class model runs, a
+    // two-class model is loaded: whatever is shown is read with the class
+    // names of the model that made it, never the other's.
+    shown.clear();
+    askForTheSlowestExplanation(page);
+    ASSERT_TRUE(progress.wait(60000));
+    page.loadModel(qpath(dir / "two.pt"));
+    ASSERT_TRUE(loaded.wait(60000));
+    while (page.runner()->isClassifying() || shown.isEmpty())
+        ASSERT_TRUE(shown.wait(120000));
+    const std::vector<std::string> classes = page.shownClasses();
+    ASSERT_EQ(page.probabilities().size(), classes.size());
+    EXPECT_EQ(classes, two); // the newest model explains the image in the end
+    bool named = false;
+    for (const std::string &c : classes)
+        named = named || page.message().contains(QString::fromStdString(c));
+    EXPECT_TRUE(named) << page.message().toStdString();
+    // The list shows the image's prediction.
+    auto *images = page.findChild<QListWidget *>(QStringLiteral("images"));
+    ASSERT_NE(images, nullptr);
+    EXPECT_TRUE(images->item(0)->text().contains(QStringLiteral("TB")) ||
+                images->item(0)->text().contains(QStringLiteral("HEALTHY")))
+        << images->item(0)->text().toStdString();
+}
+
+TEST(ClassifyPage, ALongExplanationShowsProgressAndCanBeCancelled) {
+    test::TempDir dir;
+    test::writeImage(dir / "xray.png", renderPhantom("NORMAL", 160, 2).image);
+    writeModel(dir / "m.pt", {"NORMAL", "PNEUMONIA"}, 224);
+    ui::ClassifyPage page;
+    page.resize(1200, 800);
+    page.show();
+    QSignalSpy loaded(&page, &ui::ClassifyPage::modelLoaded);
+    QSignalSpy shown(&page, &ui::ClassifyPage::imageShown);
+    page.loadModel(qpath(dir / "m.pt"));
+    ASSERT_TRUE(loaded.wait(60000));
+    page.addImages({qpath(dir / "xray.png")});
+    ASSERT_TRUE(shown.wait(60000));
+
+    QSignalSpy progress(page.runner(), &ui::ClassifyRunner::progress);
+    QSignalSpy cancelled(page.runner(), &ui::ClassifyRunner::cancelled);
+    askForTheSlowestExplanation(page);
+    ASSERT_TRUE(progress.wait(60000));
+    // Every pass is counted: the image as it is, then 4 mirror images x 16
+    // shifts (none of which is the image as it is).
+    EXPECT_EQ(progress.last().at(1).toInt(), 65);
+    auto *bar = page.findChild<QProgressBar *>(QStringLiteral("explainProgress"));
+    auto *cancel = page.findChild<QPushButton *>(QStringLiteral("cancelExplain"));
+    ASSERT_TRUE(bar && cancel);
+    EXPECT_TRUE(bar->isVisible());
+    ASSERT_TRUE(cancel->isVisible());
+    cancel->click();
+    ASSERT_TRUE(cancelled.wait(60000));
+    EXPECT_LT(progress.last().at(0).toInt(), 65) << "the explanation ran to its end";
+    EXPECT_FALSE(cancel->isVisible());
+    EXPECT_TRUE(page.message().contains(QStringLiteral("Cancelled")))
+        << page.message().toStdString();
+    EXPECT_FALSE(page.runner()->isClassifying());
+}
+
+TEST(ClassifyRunner, TheNewestModelRequestWins) {
+    test::TempDir dir;
+    writeModel(dir / "a.pt", {"A1", "A2"});
+    writeModel(dir / "b.pt", {"B1", "B2", "B3"});
+    ui::ClassifyRunner runner;
+    QSignalSpy loaded(&runner, &ui::ClassifyRunner::modelLoaded);
+    runner.loadModel(qpath(dir / "a.pt"));
+    runner.loadModel(qpath(dir / "b.pt")); // returns at once; a.pt is superseded
+    ASSERT_TRUE(loaded.wait(60000));
+    QTest::qWait(200);
+    ASSERT_EQ(loaded.count(), 1);
+    EXPECT_EQ(loaded.first().at(0).toString(), qpath(dir / "b.pt"));
+    EXPECT_EQ(runner.classifier()->classes().size(), 3u);
+}
+
+TEST(ClassifyPage, DefaultColormapComesFromPreferences) {
+    QSettings().setValue(QStringLiteral("classify/colormap"), QStringLiteral("inferno"));
+    ui::ClassifyPage page;
+    QSettings().remove(QStringLiteral("classify/colormap"));
+    auto *colormap = page.findChild<QComboBox *>(QStringLiteral("colormap"));
+    ASSERT_NE(colormap, nullptr);
+    EXPECT_EQ(colormap->currentText(), QStringLiteral("inferno"));
 }
 
 TEST(ClassifyPage, DroppedImageGetsProbabilitiesAndOverlayTextFileGetsAMessage) {

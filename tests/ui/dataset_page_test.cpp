@@ -10,9 +10,12 @@
 
 #include <gtest/gtest.h>
 
+#include "class_distribution_plot.h"
+#include "data/dataset_scan.h"
 #include "dataset_page.h"
 #include "image_browser.h"
 #include "main_window.h"
+#include "qcustomplot_include.h"
 #include "support/test_support.h"
 #include "thumbnail_model.h"
 
@@ -57,15 +60,17 @@ TEST(DatasetPage, BrowsesFiltersAndPreviewsTheRealSample) {
     ui::ThumbnailModel *model = browser->model();
     EXPECT_EQ(model->rowCount(), 160); // every image is in the view
 
-    auto combo = [browser](int which) { return browser->findChildren<QComboBox *>()[which]; };
-    QComboBox *classes = combo(0), *splits = combo(1);
+    auto *classes = browser->findChild<QComboBox *>(QStringLiteral("classFilter"));
+    auto *splits = browser->findChild<QComboBox *>(QStringLiteral("splitFilter"));
+    auto *search = browser->findChild<QLineEdit *>(QStringLiteral("search"));
+    ASSERT_TRUE(classes && splits && search);
     classes->setCurrentText(QStringLiteral("COVID19"));
     EXPECT_EQ(model->rowCount(), 40);
     splits->setCurrentText(QStringLiteral("test"));
     EXPECT_EQ(model->rowCount(), 10);
     classes->setCurrentIndex(0); // all classes
     splits->setCurrentIndex(0);
-    browser->findChild<QLineEdit *>()->setText(QStringLiteral("IM-0178"));
+    search->setText(QStringLiteral("IM-0178"));
     ASSERT_EQ(model->rowCount(), 1);
 
     // Thumbnails load in the background and arrive for the asked rows.
@@ -83,6 +88,23 @@ TEST(DatasetPage, BrowsesFiltersAndPreviewsTheRealSample) {
     EXPECT_TRUE(metadata.contains(QStringLiteral("NORMAL"))) << metadata.toStdString();
     EXPECT_TRUE(metadata.contains(QStringLiteral("8-bit"))) << metadata.toStdString();
     EXPECT_TRUE(metadata.contains(QStringLiteral("IM-0178"))) << metadata.toStdString();
+
+    // A filter that hides the image on show empties the preview; so does
+    // opening another dataset.
+    ASSERT_TRUE(browser->shownSample().has_value());
+    search->setText(QStringLiteral("person"));
+    EXPECT_FALSE(browser->shownSample().has_value());
+    EXPECT_TRUE(browser->metadataText().isEmpty());
+    search->clear();
+    browser->view()->setCurrentIndex(model->index(3));
+    ASSERT_TRUE(preview.wait(10000));
+    ASSERT_TRUE(browser->shownSample().has_value());
+    test::TempDir other;
+    test::writeImage(other / "train/NORMAL/a.png", test::gradientImage(8, 8));
+    page.openDataset(QString::fromStdString(other.path().string()));
+    ASSERT_TRUE(loaded.wait(20000));
+    EXPECT_FALSE(browser->shownSample().has_value());
+    EXPECT_TRUE(browser->metadataText().isEmpty());
 }
 
 TEST(DatasetPage, ListsRejectsAndReportsFailures) {
@@ -98,7 +120,11 @@ TEST(DatasetPage, ListsRejectsAndReportsFailures) {
     ASSERT_EQ(rejected->rowCount(), 1);
     EXPECT_EQ(rejected->data(rejected->index(0, 0)).toString(), "train/NORMAL/b.png");
 
-    // A path that is not a dataset: a message on the page, no crash.
+    // A path that is not a dataset: a message on the page, no crash, and
+    // the open dataset stays on show, title included.
+    auto *title = page.findChild<QLabel *>(QStringLiteral("title"));
+    ASSERT_NE(title, nullptr);
+    const QString before = title->text();
     QSignalSpy status(&page, &ui::DatasetPage::statusMessage);
     page.openDataset(QString::fromStdString((dir / "nowhere").string()));
     ASSERT_TRUE(status.wait(10000));
@@ -106,6 +132,8 @@ TEST(DatasetPage, ListsRejectsAndReportsFailures) {
     for (QLabel *label : page.findChildren<QLabel *>())
         explained |= label->text().contains(QStringLiteral("no such file or folder"));
     EXPECT_TRUE(explained);
+    EXPECT_EQ(title->text(), before);
+    EXPECT_EQ(page.browser()->model()->rowCount(), 1);
 }
 
 // A folder and files named in other scripts, given as a QString the way a
@@ -154,10 +182,29 @@ TEST(MainWindow, OpensTheDemoDatasetWritingItFirst) {
 } // namespace
 } // namespace cxr
 
-int main(int argc, char **argv) {
-    // Widget tests never need a display; this also lets ctest list them.
-    qputenv("QT_QPA_PLATFORM", "offscreen");
-    QApplication app(argc, argv);
-    ::testing::InitGoogleTest(&argc, argv);
-    return RUN_ALL_TESTS();
+namespace cxr {
+namespace {
+
+// CoronaHack's COVID19 class has training images and no test images: the
+// distribution chart says so under the bars, and labels carry the counts.
+TEST(ClassDistributionPlot, WarnsOfAClassWithoutTestImages) {
+    test::TempDir dir;
+    for (const char *file : {"train/NORMAL/a.png", "test/NORMAL/b.png", "train/COVID19/c.png"})
+        test::writeImage(dir / file, test::gradientImage(8, 8));
+    ui::ClassDistributionPlot plot;
+    plot.setIndex(std::make_shared<const DatasetIndex>(scan(dir.path())));
+    ASSERT_EQ(plot.warnings().size(), 1);
+    EXPECT_TRUE(plot.warnings()[0].contains(QStringLiteral("COVID19 has no test images")))
+        << plot.warnings()[0].toStdString();
+    auto *ticker = dynamic_cast<QCPAxisTickerText *>(plot.plot()->xAxis->ticker().data());
+    ASSERT_NE(ticker, nullptr);
+    bool counted = false;
+    for (const QString &label : ticker->ticks())
+        counted |= label.contains(QStringLiteral("COVID19")) &&
+                   label.contains(QStringLiteral("1 train")) &&
+                   label.contains(QStringLiteral("0 test"));
+    EXPECT_TRUE(counted);
 }
+
+} // namespace
+} // namespace cxr

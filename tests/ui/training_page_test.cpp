@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: MIT
+#include <QComboBox>
+#include <QLabel>
+#include <QLineEdit>
+#include <QProgressBar>
+#include <QSettings>
 #include <QSignalSpy>
+#include <QTableWidget>
 #include <QTest>
 
 #include <gtest/gtest.h>
@@ -7,6 +13,8 @@
 
 #include "data/phantoms.h"
 #include "modal_dialogs.h"
+#include "qcustomplot_include.h"
+#include "run_config_form.h"
 #include "support/test_support.h"
 #include "train/run_directory.h"
 #include "training_charts.h"
@@ -54,6 +62,62 @@ TEST_F(TrainingPageTest, RunsInTheWorkerAndPlotsEachEpoch) {
     EXPECT_TRUE(std::filesystem::exists(dir / "run" / "best.pt"));
 }
 
+TEST_F(TrainingPageTest, PreferencesSetTheRunsThreadsAndWeightsCache) {
+    QSettings().setValue(QStringLiteral("training/threads"), 1);
+    QSettings().setValue(QStringLiteral("weights/cacheDir"),
+                         QString::fromStdString((dir / "weights").string()));
+    page.refreshPreferences();
+    QSettings().remove(QStringLiteral("training"));
+    QSettings().remove(QStringLiteral("weights"));
+    auto *threads = page.findChild<QLabel *>(QStringLiteral("threads"));
+    ASSERT_NE(threads, nullptr);
+    EXPECT_TRUE(threads->text().startsWith(QStringLiteral("1 "))) << threads->text().toStdString();
+
+    QSettings().setValue(QStringLiteral("training/threads"), 1);
+    QSettings().setValue(QStringLiteral("weights/cacheDir"),
+                         QString::fromStdString((dir / "weights").string()));
+    page.setConfig(tinyConfig(1));
+    page.setRunFolder(QString::fromStdString((dir / "run").string()));
+    QSignalSpy finished(page.controller()->worker(), &ui::TrainingWorker::finished);
+    page.start();
+    QSettings().remove(QStringLiteral("training"));
+    QSettings().remove(QStringLiteral("weights"));
+    ASSERT_TRUE(finished.wait(120000));
+    const TrainConfig stored = RunDirectory::readConfig(dir / "run");
+    EXPECT_EQ(stored.threads, 1);
+    EXPECT_EQ(stored.weightsCache, (dir / "weights").string());
+}
+
+TEST_F(TrainingPageTest, EditingAPresetsFieldMakesTheRunCustom) {
+    auto *preset = page.findChild<QComboBox *>(QStringLiteral("preset"));
+    auto *init = page.findChild<QComboBox *>(QStringLiteral("init"));
+    auto *folder = page.findChild<QLineEdit *>(QStringLiteral("runFolder"));
+    ASSERT_TRUE(preset && init && folder);
+    page.form()->selectPreset(QStringLiteral("PRCW"));
+    ASSERT_EQ(page.form()->preset(), QStringLiteral("PRCW"));
+    EXPECT_TRUE(folder->text().endsWith(QStringLiteral("-prcw"))) << folder->text().toStdString();
+    const TrainConfig before = page.config();
+    EXPECT_EQ(before.preset, "PRCW");
+
+    // Epochs and seed do not define a preset.
+    TrainConfig longer = before;
+    longer.epochs = 3;
+    page.setConfig(longer);
+    EXPECT_EQ(page.form()->preset(), QStringLiteral("PRCW"));
+
+    init->setEditText(QStringLiteral("scratch")); // PRCW is ImageNet-initialised
+    EXPECT_EQ(page.form()->preset(), QString());
+    EXPECT_EQ(page.config().preset, "");
+    EXPECT_EQ(page.config().init, "scratch");
+    EXPECT_TRUE(folder->text().endsWith(QStringLiteral("-custom"))) << folder->text().toStdString();
+
+    // A folder the user chose is never renamed.
+    page.form()->selectPreset(QStringLiteral("PRCW"));
+    page.setRunFolder(QString::fromStdString((dir / "mine").string()));
+    init->setEditText(QStringLiteral("scratch"));
+    EXPECT_EQ(folder->text(), QString::fromStdString((dir / "mine").string()));
+}
+
 TEST_F(TrainingPageTest, StopLeavesAResumableCheckpoint) {
     page.setConfig(tinyConfig(50));
     page.setRunFolder(QString::fromStdString((dir / "run").string()));
@@ -66,10 +130,20 @@ TEST_F(TrainingPageTest, StopLeavesAResumableCheckpoint) {
     ASSERT_TRUE(cancelled.wait(120000));
     EXPECT_FALSE(page.isTraining());
     EXPECT_TRUE(std::filesystem::exists(dir / "run" / "last.pt"));
+    const int batchesBefore = page.charts()->batchPoints();
+    ASSERT_GT(batchesBefore, 0);
+    ASSERT_EQ(page.charts()->confusionCellTexts().size(), 16);
 
-    // Resume continues from there; stop again after one more epoch.
+    // Resume continues from there, keeping what the run showed before Stop
+    // (batch losses, the matrix, the per-class table); stop again after one
+    // more epoch.
     QSignalSpy more(worker, &ui::TrainingWorker::epochFinished);
+    QSignalSpy batches(worker, &ui::TrainingWorker::batchProgress);
     page.resume();
+    ASSERT_TRUE(batches.wait(120000));
+    EXPECT_GT(page.charts()->batchPoints(), batchesBefore);
+    EXPECT_EQ(page.charts()->confusionCellTexts().size(), 16);
+    EXPECT_EQ(page.charts()->perClassTable()->rowCount(), 4);
     ASSERT_TRUE(more.wait(120000));
     page.stop();
     ASSERT_TRUE(cancelled.wait(120000));
@@ -132,6 +206,75 @@ TEST_F(TrainingPageTest, FollowsARunAnotherProcessWrites) {
     EXPECT_TRUE(QTest::qWaitFor([&] { return page.charts()->epochPoints() == 3; }, 10000))
         << page.charts()->epochPoints();
     EXPECT_FALSE(page.isTraining());
+}
+
+// "Open run..." shows the whole run from its folder: curves, the latest
+// confusion matrix with its counts, the per-class table, the log and the
+// test result; a Start that fails on that folder leaves all of it.
+TEST_F(TrainingPageTest, OpenRunShowsTheRunAndAFailedStartKeepsIt) {
+    page.setConfig(tinyConfig(2));
+    page.setRunFolder(QString::fromStdString((dir / "run").string()));
+    QSignalSpy finished(page.controller()->worker(), &ui::TrainingWorker::finished);
+    page.start();
+    ASSERT_TRUE(finished.wait(120000));
+
+    ui::TrainingPage other;
+    other.setDataset(QString::fromStdString((dir / "data").string()));
+    ASSERT_TRUE(other.openRunFolder(QString::fromStdString((dir / "run").string())));
+    ASSERT_TRUE(QTest::qWaitFor([&] { return other.charts()->epochPoints() == 2; }, 10000));
+    ASSERT_TRUE(
+        QTest::qWaitFor([&] { return other.charts()->confusionCellTexts().size() == 16; }, 10000));
+    int counted = 0;
+    for (const QString &text : other.charts()->confusionCellTexts())
+        counted += text.toInt();
+    const auto confusion = RunDirectory::readConfusion(dir / "run", "val");
+    ASSERT_TRUE(confusion.has_value());
+    std::size_t images = 0;
+    for (const auto &row : confusion->counts)
+        for (std::size_t n : row)
+            images += n;
+    EXPECT_EQ(static_cast<std::size_t>(counted), images);
+    EXPECT_EQ(other.charts()->perClassTable()->rowCount(), 4);
+    auto *progress = other.findChild<QProgressBar *>();
+    ASSERT_NE(progress, nullptr);
+    EXPECT_TRUE(progress->format().contains(QStringLiteral("test accuracy")))
+        << progress->format().toStdString();
+
+    ui::TrainingWorker *worker = other.controller()->worker();
+    QSignalSpy failed(worker, &ui::TrainingWorker::failed);
+    test::answerNextMessageBox(); // "the run folder is not empty"
+    other.start();
+    ASSERT_TRUE(failed.wait(120000));
+    EXPECT_TRUE(failed.first().at(0).toString().contains(QStringLiteral("Resume")));
+    EXPECT_EQ(other.charts()->epochPoints(), 2);
+    EXPECT_EQ(other.charts()->confusionCellTexts().size(), 16);
+}
+
+TEST(TrainingCharts, MatrixCellsAreWholeAndTheRateIsOnALogAxis) {
+    ui::TrainingCharts charts;
+    EpochReport report;
+    report.epoch = 1;
+    report.epochs = 20;
+    report.learningRate = 1e-3;
+    report.classes = {"NORMAL", "BACTERIA", "VIRUS", "COVID19"};
+    report.train = metricsFromConfusion({{5, 1, 0, 0}, {0, 4, 2, 0}, {1, 0, 3, 0}, {0, 0, 0, 2}});
+    charts.addEpoch(report);
+    const QStringList cells = charts.confusionCellTexts();
+    ASSERT_EQ(cells.size(), 16);
+    EXPECT_EQ(cells[0], QStringLiteral("5"));
+    EXPECT_EQ(cells[6], QStringLiteral("2")); // true BACTERIA, predicted VIRUS
+    // Half a cell of room around the first and last cells.
+    EXPECT_DOUBLE_EQ(charts.confusionPlot()->xAxis->range().lower, -0.5);
+    EXPECT_DOUBLE_EQ(charts.confusionPlot()->xAxis->range().upper, 3.5);
+    EXPECT_DOUBLE_EQ(charts.confusionPlot()->yAxis->range().upper, 3.5);
+    QCPAxis *rate = charts.learningRatePlot()->yAxis;
+    EXPECT_EQ(rate->scaleType(), QCPAxis::stLogarithmic);
+    EXPECT_LT(rate->range().lower, 1e-3);
+    EXPECT_GT(rate->range().upper, 1e-3);
+    EXPECT_GT(rate->range().lower, 1e-4); // fitted, not from zero
+    // The legend sits below the axes, not over the curves.
+    EXPECT_EQ(charts.accuracyPlot()->axisRect()->insetLayout()->elementCount(), 0);
+    EXPECT_EQ(charts.perClassTable()->item(1, 0)->text(), QStringLiteral("BACTERIA"));
 }
 
 TEST_F(TrainingPageTest, PresetFillsTheForm) {
