@@ -44,10 +44,16 @@ int main(int argc, char **argv) {
         QStringLiteral("page"),
         QStringLiteral("Start on this page: dataset, charts, training, classify."),
         QStringLiteral("name"));
+    const QCommandLineOption run(
+        QStringLiteral("run"),
+        QStringLiteral("Show this run folder on the Training page, and follow it while another "
+                       "process (cxr train, a torchrun job) writes it."),
+        QStringLiteral("folder"));
     parser.addOption(dataset);
     parser.addOption(demo);
     parser.addOption(model);
     parser.addOption(page);
+    parser.addOption(run);
     parser.addPositionalArgument(QStringLiteral("images"),
                                  QStringLiteral("X-rays to open on the Classify page."),
                                  QStringLiteral("[images...]"));
@@ -64,6 +70,10 @@ int main(int argc, char **argv) {
     if (!parser.positionalArguments().isEmpty()) {
         window.classifyPage()->addImages(parser.positionalArguments());
         window.showPage(window.classifyPage());
+    }
+    if (parser.isSet(run)) {
+        window.trainingPage()->openRunFolder(parser.value(run));
+        window.showPage(window.trainingPage());
     }
     const QString start = parser.value(page);
     if (start == QStringLiteral("training"))

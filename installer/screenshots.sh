@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
-# Starts CXR Studio under Xvfb on the demo dataset and saves a screenshot of
-# each page to docs/screenshots/. Needs a built tree (installer/run.sh or
-# installer/test.sh) and ImageMagick's `import`.
+# Starts CXR Studio under Xvfb and saves a screenshot of each page to
+# docs/screenshots/: the Dataset and Charts pages on the real sample
+# (../shared/data/cxr-sample), the Training page following a run that
+# `cxr train` writes while the picture is taken, and the Classify page with
+# a model trained on the sample, explaining real test X-rays. Without the
+# sample it falls back to the synthetic demo dataset. Needs a built tree
+# (installer/run.sh or installer/test.sh) and ImageMagick's `import`.
 # Usage: installer/screenshots.sh [BUILD_DIR] [WIDTHxHEIGHT]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -11,35 +15,53 @@ geometry=${2:-1400x900}
 bin="$build/app"
 out="$root/docs/screenshots"
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+trainer=
+cleanup() {
+    [ -n "$trainer" ] && kill "$trainer" 2>/dev/null
+    rm -rf "$work"
+}
+trap cleanup EXIT
 mkdir -p "$out"
 command -v import >/dev/null || { echo "screenshots: install imagemagick first" >&2; exit 1; }
 
-# A small demo dataset and a quickly trained model for the Classify page.
-"$bin/cxr" phantoms --out "$work/demo" --per-class 40 --test-per-class 8 --size 128 >/dev/null
-"$bin/cxr" train "$work/demo" --out "$work/run" --init scratch --epochs 8 --image-size 64 \
-    --batch-size 16 >/dev/null
-# Show a test image the quick model gets right (it is small and imperfect).
-sample=$("$bin/cxr" predict "$work/run/best.pt" "$work"/demo/test/BACTERIA/*.png --json 2>/dev/null |
-    python3 -c 'import json, sys
-rows = [r for r in json.load(sys.stdin) if r.get("label") == "BACTERIA"]
-print(rows[0]["image"] if rows else "")')
-[ -n "$sample" ] || sample="$work/demo/test/BACTERIA/phantom_BACTERIA_0000.png"
+data="$root/../shared/data/cxr-sample"
+if [ ! -d "$data/train" ]; then
+    echo "screenshots: no real sample at $data; using the synthetic demo dataset"
+    data="$work/demo"
+    "$bin/cxr" phantoms --out "$data" --per-class 40 --test-per-class 8 --size 256 >/dev/null
+fi
+data=$(cd "$data" && pwd)
 
-shoot() { # page name, extra arguments...
-    local page=$1
-    shift
+# A model trained on the sample for the Classify page (about 2 minutes).
+echo "screenshots: training the Classify page's model"
+"$bin/cxr" train "$data" --out "$work/model" --init scratch --epochs 8 --image-size 128 \
+    --batch-size 16 --seed 1 >/dev/null
+images=()
+for class in COVID19 BACTERIA VIRUS NORMAL; do
+    images+=("$(ls "$data"/test/$class/* | head -n 2 | tail -n 1)")
+done
+
+shoot() { # file name, seconds to wait, cxr-studio arguments...
+    local name=$1 wait=$2
+    shift 2
     xvfb-run -a -s "-screen 0 ${geometry}x24" bash -c '
         "$0" "$@" & pid=$!
-        sleep 9
-        import -window root "'"$out/$page.png"'"
+        sleep '"$wait"'
+        import -window root "'"$out/$name.png"'"
         kill $pid' "$bin/cxr-studio" "$@"
-    echo "wrote $out/$page.png"
+    echo "wrote $out/$name.png"
 }
 export QT_QPA_PLATFORM=xcb
-# A fresh settings folder: the default window size, no remembered geometry.
-export XDG_CONFIG_HOME="$work/config"
-shoot dataset --dataset "$work/demo"
-shoot charts --dataset "$work/demo" --page charts
-shoot training --dataset "$work/demo" --page training
-shoot classify --dataset "$work/demo" --model "$work/run/best.pt" "$sample"
+# Fresh settings and caches: the default window size, nothing remembered.
+export XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" XDG_DATA_HOME="$work/data"
+shoot dataset 10 --dataset "$data"
+shoot charts 20 --dataset "$data" --page charts
+shoot classify 25 --dataset "$data" --model "$work/model/best.pt" "${images[@]}"
+
+# The Training page while a run is under way: `cxr train` writes the run
+# folder, and the page follows it.
+"$bin/cxr" train "$data" --out "$work/live" --init scratch --epochs 40 --image-size 96 \
+    --batch-size 16 --seed 2 >/dev/null 2>&1 &
+trainer=$!
+until [ "$(grep -c ',val,' "$work/live/metrics.csv" 2>/dev/null || true)" -ge 6 ]; do sleep 2; done
+shoot training 12 --dataset "$data" --run "$work/live"

@@ -11,7 +11,6 @@
 #include <QHBoxLayout>
 #include <QKeyEvent>
 #include <QLabel>
-#include <QListWidget>
 #include <QMimeData>
 #include <QProgressBar>
 #include <QPushButton>
@@ -26,7 +25,9 @@
 #include "data/image_encode.h"
 #include "errors.h"
 #include "explain/overlay.h"
+#include "image_table.h"
 #include "image_viewer.h"
+#include "infer/batch_predict.h"
 #include "infer/classifier.h"
 #include "preferences_dialog.h"
 #include "qcustomplot_include.h"
@@ -35,7 +36,8 @@ namespace cxr::ui {
 
 ClassifyPage::ClassifyPage(QWidget *parent)
     : QWidget(parent), m_runner(new ClassifyRunner(this)), m_model(new QComboBox(this)),
-      m_images(new QListWidget(this)), m_viewer(new ImageViewer(this)), m_message(new QLabel(this)),
+      m_images(new ImageTable(this)), m_viewer(new ImageViewer(this)),
+      m_imageInfo(new QLabel(this)), m_batchStatus(new QLabel(this)), m_message(new QLabel(this)),
       m_bars(new QCustomPlot(this)), m_progress(new QProgressBar(this)),
       m_cancel(new QPushButton(tr("Cancel"), this)),
       m_showOverlay(new QCheckBox(tr("Show Grad-CAM overlay"), this)),
@@ -102,24 +104,40 @@ ClassifyPage::ClassifyPage(QWidget *parent)
     side->setMaximumWidth(420);
 
     m_images->setObjectName(QStringLiteral("images"));
-    m_images->setTextElideMode(Qt::ElideMiddle);
-    m_images->setSelectionMode(QAbstractItemView::ExtendedSelection);
-    m_images->setToolTip(tr("Drop X-rays here. Delete removes the selected entries."));
-    connect(m_images, &QListWidget::currentRowChanged, this, &ClassifyPage::classifyCurrent);
-    auto *remove = new QPushButton(tr("Remove from list"), this);
+    connect(m_images, &QTableWidget::currentCellChanged, this, [this](int row, int, int previous) {
+        if (row != previous)
+            classifyCurrent();
+    });
+    connect(m_images, &ImageTable::removed, this, &ClassifyPage::onImagesRemoved);
+    auto *remove = new QPushButton(tr("Remove"), this);
     remove->setObjectName(QStringLiteral("removeImages"));
-    connect(remove, &QPushButton::clicked, this, &ClassifyPage::removeSelectedImages);
+    remove->setToolTip(tr("Removes the selected images from the table (Delete)"));
+    connect(remove, &QPushButton::clicked, m_images, &ImageTable::removeSelected);
+    auto *exportTable = new QPushButton(tr("Export table CSV…"), this);
+    exportTable->setObjectName(QStringLiteral("exportTable"));
+    connect(exportTable, &QPushButton::clicked, this, &ClassifyPage::exportTable);
+    m_batchStatus->setObjectName(QStringLiteral("batchStatus"));
+    auto *listButtons = new QHBoxLayout;
+    listButtons->addWidget(remove);
+    listButtons->addWidget(exportTable);
     auto *list = new QWidget(this);
     auto *listLayout = new QVBoxLayout(list);
     listLayout->setContentsMargins(0, 0, 0, 0);
     listLayout->addWidget(m_images, 1);
-    listLayout->addWidget(remove);
-    list->setMinimumWidth(160);
-    list->setMaximumWidth(280);
+    listLayout->addWidget(m_batchStatus);
+    listLayout->addLayout(listButtons);
+    list->setMinimumWidth(220);
 
+    m_imageInfo->setObjectName(QStringLiteral("imageInfo"));
+    m_imageInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    auto *viewerBox = new QWidget(this);
+    auto *viewerLayout = new QVBoxLayout(viewerBox);
+    viewerLayout->setContentsMargins(0, 0, 0, 0);
+    viewerLayout->addWidget(m_viewer, 1);
+    viewerLayout->addWidget(m_imageInfo);
     auto *split = new QSplitter(Qt::Horizontal, this);
     split->addWidget(list);
-    split->addWidget(m_viewer);
+    split->addWidget(viewerBox);
     split->addWidget(side);
     split->setStretchFactor(1, 1);
 
@@ -139,6 +157,23 @@ ClassifyPage::ClassifyPage(QWidget *parent)
         m_progress->setRange(0, total);
         m_progress->setValue(done);
         m_progress->setFormat(tr("explaining: pass %1 of %2").arg(done).arg(total));
+    });
+    connect(m_runner,
+            &ClassifyRunner::predicted,
+            this,
+            [this](const QString &file,
+                   const std::vector<std::string> &classes,
+                   const std::vector<float> &probabilities,
+                   int label) { m_images->setPrediction(file, classes, probabilities, label); });
+    connect(m_runner, &ClassifyRunner::predictFailed, m_images, &ImageTable::setFailed);
+    connect(m_runner, &ClassifyRunner::batchProgress, this, [this](int done, int total) {
+        m_batchStatus->setText(tr("classified %1 of %2").arg(done).arg(total));
+    });
+    connect(m_runner, &ClassifyRunner::batchFinished, this, [this] {
+        m_batchStatus->setText(tr("%1 of %2 images classified")
+                                   .arg(m_images->predictedCount())
+                                   .arg(m_images->rowCount()));
+        Q_EMIT tableClassified();
     });
     connect(m_runner, &ClassifyRunner::cancelled, this, [this](const QString &file) {
         if (!m_runner->isClassifying()) {
@@ -242,6 +277,9 @@ void ClassifyPage::onModelLoaded(const QString &file) {
             .arg(QFileInfo(file).fileName(), QString::fromStdString(classifier->architecture()))
             .arg(classifier->classes().size()),
         false);
+    // Every image in the table is classified again, by this model.
+    m_images->setClasses(classifier->classes());
+    m_runner->predictAll(m_images->files());
     Q_EMIT modelLoaded(file);
     classifyCurrent();
 }
@@ -279,42 +317,65 @@ void ClassifyPage::loadModel(const QString &file) {
     m_runner->loadModel(file);
 }
 
-void ClassifyPage::addImages(const QStringList &files) {
-    const int first = m_images->count();
-    for (const QString &file : files) {
-        auto *item = new QListWidgetItem(QFileInfo(file).fileName(), m_images);
-        item->setData(Qt::UserRole, file);
-        item->setToolTip(file);
-    }
-    m_images->setCurrentRow(first);
-}
-
-void ClassifyPage::removeSelectedImages() {
-    const QList<QListWidgetItem *> selected = m_images->selectedItems();
-    for (QListWidgetItem *item : selected) {
-        if (m_current && item->data(Qt::UserRole).toString() == m_current->file) {
-            m_runner->cancel();
-            m_current.reset();
-            m_viewer->setImage(cv::Mat());
-            m_viewer->setHeatmap(cv::Mat());
-            showProbabilities();
+// Files and folders (every image inside, recursively) join the table; the
+// first is shown and explained, and all are classified in the background.
+void ClassifyPage::addImages(const QStringList &paths) {
+    QStringList files;
+    int skipped = 0;
+    for (const QString &path : paths) {
+        if (!QFileInfo(path).isDir()) {
+            files << path;
+            continue;
         }
-        delete item;
+        std::vector<Rejected> rejected;
+        try {
+            for (const auto &image : imagesInFolder(path.toStdString(), rejected))
+                files << QString::fromStdString(image.string());
+        } catch (const std::exception &e) {
+            setMessage(QString::fromStdString(e.what()), true);
+        }
+        skipped += static_cast<int>(rejected.size());
+    }
+    if (skipped > 0)
+        m_batchStatus->setText(
+            tr("%1 files in the folders are not images and were left out").arg(skipped));
+    if (files.isEmpty())
+        return;
+    const int first = m_images->addFiles(files);
+    if (first >= 0)
+        m_images->setCurrentCell(first, 0);
+    if (hasModel())
+        m_runner->predictAll(m_images->unpredicted());
+}
+
+void ClassifyPage::removeSelectedImages() { m_images->removeSelected(); }
+
+void ClassifyPage::onImagesRemoved(const QStringList &files) {
+    if (m_current && files.contains(m_current->file)) {
+        m_runner->cancel();
+        m_current.reset();
+        m_viewer->setImage(cv::Mat());
+        m_viewer->setHeatmap(cv::Mat());
+        m_imageInfo->clear();
+        showProbabilities();
     }
 }
 
-void ClassifyPage::keyPressEvent(QKeyEvent *event) {
-    if (event->key() == Qt::Key_Delete && m_images->hasFocus())
-        removeSelectedImages();
-    else
-        QWidget::keyPressEvent(event);
-}
-
-QListWidgetItem *ClassifyPage::itemFor(const QString &file) const {
-    for (int row = 0; row < m_images->count(); ++row)
-        if (m_images->item(row)->data(Qt::UserRole).toString() == file)
-            return m_images->item(row);
-    return nullptr;
+void ClassifyPage::exportTable() {
+    if (m_images->predictedCount() == 0) {
+        setMessage(tr("Nothing to export yet: open a model and images first."), true);
+        return;
+    }
+    const QString file = QFileDialog::getSaveFileName(
+        this, tr("Export the table"), QStringLiteral("predictions.csv"), tr("CSV files (*.csv)"));
+    if (file.isEmpty())
+        return;
+    try {
+        m_images->exportCsv(file);
+        setMessage(tr("Saved %1 (%2 images)").arg(file).arg(m_images->predictedCount()), false);
+    } catch (const std::exception &e) {
+        setMessage(QString::fromStdString(e.what()), true);
+    }
 }
 
 void ClassifyPage::dragEnterEvent(QDragEnterEvent *event) {
@@ -333,11 +394,11 @@ void ClassifyPage::dropEvent(QDropEvent *event) {
 }
 
 void ClassifyPage::classifyCurrent() {
-    QListWidgetItem *item = m_images->currentItem();
-    if (!item)
+    const QString file = m_images->currentFile();
+    if (file.isEmpty())
         return;
     ClassifyRequest request;
-    request.file = item->data(Qt::UserRole).toString();
+    request.file = file;
     const int targetIndex = m_target->currentIndex() - 1; // 0 is "predicted class"
     if (targetIndex >= 0)
         request.target = targetIndex;
@@ -351,21 +412,20 @@ void ClassifyPage::classifyCurrent() {
 
 void ClassifyPage::onResult(const ClassifyResult &result) {
     setBusy(m_runner->isClassifying());
-    QListWidgetItem *item = itemFor(result.file);
     const QString name = QFileInfo(result.file).fileName();
     if (!result.error.isEmpty()) {
         setMessage(tr("Cannot show this file: %1").arg(result.error), true);
-        if (item) {
-            item->setForeground(QColor(176, 0, 0));
-            item->setText(tr("%1\ncannot be read").arg(name));
-        }
+        m_images->setFailed(result.file, result.error);
         Q_EMIT imageShown(result.file);
         return;
     }
     const bool sameImage = m_current && result.file == m_current->file;
     m_current = std::make_unique<ClassifyResult>(result);
-    if (!sameImage)
+    if (!sameImage) {
         m_viewer->setImage(result.gray);
+        m_viewer->setValueRange(result.valueLower, result.valueUpper);
+        m_imageInfo->setText(result.imageInfo);
+    }
     m_viewer->setHeatmap(result.heatmap);
     applyOverlayOptions();
     if (!result.classified()) {
@@ -380,9 +440,7 @@ void ClassifyPage::onResult(const ClassifyResult &result) {
                        .arg(p, 0, 'f', 3)
                        .arg(className(result.target)),
                    false);
-        if (item)
-            item->setText(
-                QStringLiteral("%1\n%2  %3").arg(name, className(result.label)).arg(p, 0, 'f', 3));
+        m_images->setPrediction(result.file, result.classes, result.probabilities, result.label);
     }
     showProbabilities();
     Q_EMIT imageShown(result.file);
@@ -438,22 +496,38 @@ void ClassifyPage::exportOverlay() {
         tr("Export overlay"),
         QFileInfo(m_current->file).completeBaseName() + QStringLiteral(".overlay.png"),
         tr("PNG images (*.png)"));
-    if (file.isEmpty())
-        return;
+    if (!file.isEmpty())
+        exportOverlayTo(file);
+}
+
+bool ClassifyPage::exportOverlayTo(const QString &file) {
+    if (!m_current || m_current->gray.empty())
+        return false;
     OverlayOptions options;
-    options.opacity = m_showOverlay->isChecked() && !m_current->heatmap.empty()
-                          ? m_opacity->value() / 100.0
-                          : 0.0;
+    const bool heatmap = m_showOverlay->isChecked() && !m_current->heatmap.empty();
+    options.opacity = heatmap ? m_opacity->value() / 100.0 : 0.0;
     options.colormap =
         parseColormap(m_colormap->currentText().toStdString()).value_or(Colormap::Jet);
+    // The file explains itself: prediction, probabilities, method and the
+    // explained class on top, the colour scale at the side, and always the
+    // research-use caption.
+    if (m_current->classified())
+        options.legend = describeExplanation(m_current->classes,
+                                             m_current->probabilities,
+                                             m_current->label,
+                                             m_current->target,
+                                             m_current->method,
+                                             m_current->smoothing);
+    options.colourBar = heatmap;
     const cv::Mat heat =
         m_current->heatmap.empty() ? cv::Mat::zeros(2, 2, CV_32FC1) : m_current->heatmap;
-    // The exported file always carries the research-use caption.
     try {
         writeImageFile(file.toStdString(), renderOverlay(m_current->gray, heat, options));
         setMessage(tr("Saved %1").arg(file), false);
+        return true;
     } catch (const Error &e) {
         setMessage(QString::fromStdString(e.what()), true);
+        return false;
     }
 }
 

@@ -4,6 +4,7 @@
 #include <QFutureWatcher>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,8 +37,12 @@ struct ClassifyResult {
     QString modelFile;                // empty when no model was loaded
     std::vector<std::string> classes; // the model's; empty without a model
     cv::Mat gray, heatmap;
+    QString imageInfo; // format, size and bits; for DICOM modality, view, spacing, window
+    double valueLower = 0, valueUpper = 1; // what gray's 0 and 1 stand for (DecodedImage)
     std::vector<float> probabilities;
-    int label = -1, target = -1; // -1 without a model
+    int label = -1, target = -1;           // -1 without a model
+    CamMethod method = CamMethod::GradCam; // how the heatmap was made
+    CamSmoothing smoothing;
     QString error;
 
     bool classified() const { return label >= 0 && !probabilities.empty(); }
@@ -62,6 +67,12 @@ class ClassifyRunner : public QObject {
     void classify(const ClassifyRequest &request);
     // Cancels the running classification and drops the waiting one.
     void cancel();
+    // Classifies `files` (no heatmaps: about one inference each) with the
+    // loaded model, one `predicted` or `predictFailed` per file. Cancels a
+    // batch that runs.
+    void predictAll(const QStringList &files);
+    void cancelBatch();
+    bool isPredicting() const { return m_batch.isRunning(); }
 
     std::shared_ptr<const Classifier> classifier() const { return m_classifier; }
     QString modelFile() const { return m_modelFile; }
@@ -75,6 +86,13 @@ class ClassifyRunner : public QObject {
     void progress(int done, int total); // network passes of the running explanation
     void resultReady(const cxr::ui::ClassifyResult &result);
     void cancelled(const QString &file);
+    void predicted(const QString &file,
+                   const std::vector<std::string> &classes,
+                   const std::vector<float> &probabilities,
+                   int label);
+    void predictFailed(const QString &file, const QString &reason);
+    void batchProgress(int done, int total);
+    void batchFinished();
 
   private:
     struct Load {
@@ -97,6 +115,9 @@ class ClassifyRunner : public QObject {
     std::optional<QString> m_nextModel;
     std::optional<ClassifyRequest> m_nextRequest;
     std::shared_ptr<CancelToken> m_cancel; // the running job's
+    QFutureWatcher<void> m_batch;
+    std::shared_ptr<CancelToken> m_batchCancel;
+    std::optional<QStringList> m_nextBatch;
 };
 
 } // namespace cxr::ui

@@ -25,6 +25,12 @@ void ImageViewer::setImage(const cv::Mat &gray) {
     resetView();
 }
 
+void ImageViewer::setValueRange(double lower, double upper) {
+    m_valueLower = lower;
+    m_valueUpper = upper;
+    update();
+}
+
 void ImageViewer::setHeatmap(const cv::Mat &heatmap) {
     m_heatmap = heatmap.clone();
     compose();
@@ -98,13 +104,52 @@ void ImageViewer::paintEvent(QPaintEvent *) {
                           rect().center().y() - size.height() / 2 + m_offset.y());
     painter.setRenderHint(QPainter::SmoothPixmapTransform, m_zoom < 4);
     painter.drawImage(QRectF(topLeft, size), m_composed);
-    painter.setPen(QColor(230, 230, 230));
-    painter.drawText(rect().adjusted(6, 4, -6, -4),
-                     Qt::AlignTop | Qt::AlignLeft,
-                     tr("W %1  L %2  zoom %3×")
-                         .arg(m_width, 0, 'f', 2)
-                         .arg(m_centre, 0, 'f', 2)
-                         .arg(m_zoom, 0, 'f', 1));
+    // The status line on a dark box: readable over any heatmap colour.
+    const QString status = statusText();
+    const QRect textRect = painter.fontMetrics()
+                               .boundingRect(status)
+                               .adjusted(-6, -3, 6, 3)
+                               .translated(10, 10 + painter.fontMetrics().ascent());
+    painter.fillRect(textRect, QColor(0, 0, 0, 170));
+    painter.setPen(QColor(240, 240, 240));
+    painter.drawText(textRect, Qt::AlignCenter, status);
+    if (m_overlayVisible && !m_heatmap.empty() && m_options.opacity > 0)
+        drawColourBar(painter);
+}
+
+QString ImageViewer::statusText() const {
+    const double range = m_valueUpper - m_valueLower;
+    const int decimals = std::abs(range) >= 20 ? 0 : 2;
+    return tr("W %1  L %2  zoom %3×")
+        .arg(m_width * range, 0, 'f', decimals)
+        .arg(m_valueLower + m_centre * range, 0, 'f', decimals)
+        .arg(m_zoom, 0, 'f', 1);
+}
+
+// The heatmap's colour scale at the right edge: what "red" means.
+void ImageViewer::drawColourBar(QPainter &painter) const {
+    constexpr int kSteps = 256;
+    cv::Mat ramp(kSteps, 1, CV_32FC1);
+    for (int i = 0; i < kSteps; ++i)
+        ramp.at<float>(i) = 1.0f - static_cast<float>(i) / (kSteps - 1); // high at the top
+    cv::Mat bgr = colouriseHeatmap(ramp, m_options.colormap), rgb;
+    cv::cvtColor(bgr, rgb, cv::COLOR_BGR2RGB);
+    const QImage bar(rgb.data, 1, kSteps, static_cast<int>(rgb.step), QImage::Format_RGB888);
+    const int height = std::max(60, this->height() * 2 / 5);
+    const QRect barRect(width() - 34, (this->height() - height) / 2, 14, height);
+    const QRect box = barRect.adjusted(-34, -22, 28, 22);
+    painter.fillRect(box, QColor(0, 0, 0, 170));
+    painter.drawImage(barRect, bar);
+    painter.setPen(QColor(240, 240, 240));
+    painter.drawRect(barRect);
+    const QFontMetrics metrics = painter.fontMetrics();
+    painter.drawText(QRect(box.left(), box.top() + 2, box.width(), metrics.height()),
+                     Qt::AlignHCenter,
+                     tr("high"));
+    painter.drawText(
+        QRect(box.left(), box.bottom() - metrics.height() - 1, box.width(), metrics.height()),
+        Qt::AlignHCenter,
+        tr("low"));
 }
 
 void ImageViewer::wheelEvent(QWheelEvent *event) {

@@ -24,6 +24,7 @@
 #include "classify_page.h"
 #include "data/phantoms.h"
 #include "dataset_page.h"
+#include "help_browser.h"
 #include "preferences_dialog.h"
 #include "training_controller.h"
 #include "training_page.h"
@@ -62,6 +63,19 @@ MainWindow::MainWindow(QWidget *parent)
         tr("Open dataset &folder…"), QKeySequence::Open, m_datasetPage, &DatasetPage::chooseFolder);
     file->addAction(tr("Open CoronaHack &CSV…"), m_datasetPage, &DatasetPage::chooseCsv);
     file->addAction(tr("Open &demo dataset"), this, [this] { openDemo(defaultDemoFolder()); });
+    file->addSeparator();
+    file->addAction(tr("Open &images to classify…"), this, [this] {
+        showPage(m_classifyPage);
+        m_classifyPage->chooseImages();
+    });
+    file->addAction(tr("Open &model…"), this, [this] {
+        showPage(m_classifyPage);
+        m_classifyPage->chooseModel();
+    });
+    file->addAction(tr("Open &run folder…"), this, [this] {
+        showPage(m_trainingPage);
+        m_trainingPage->openRun();
+    });
     m_recentMenu = file->addMenu(tr("&Recent datasets"));
     rebuildRecentMenu();
     file->addSeparator();
@@ -72,6 +86,11 @@ MainWindow::MainWindow(QWidget *parent)
     file->addSeparator();
     file->addAction(tr("&Quit"), QKeySequence::Quit, this, &QWidget::close);
     QMenu *help = menuBar()->addMenu(tr("&Help"));
+    help->addAction(tr("&User guide"), QKeySequence::HelpContents, this, [this] {
+        auto *guide = new HelpBrowser(this);
+        guide->setAttribute(Qt::WA_DeleteOnClose);
+        guide->show();
+    });
     help->addAction(tr("&About CXR Studio"), this, &MainWindow::showAbout);
 
     auto *notice = new QLabel(tr("Research and teaching software — not for clinical use"), this);

@@ -4,6 +4,7 @@
 #include <QRunnable>
 
 #include "gray_image.h"
+#include "thumbnail_cache.h"
 
 namespace cxr::ui {
 namespace {
@@ -109,7 +110,7 @@ void ThumbnailModel::request(std::size_t sample) const {
     // queued call is dropped by Qt if the model is deleted before it runs.
     auto *self = const_cast<ThumbnailModel *>(this);
     auto *job = QRunnable::create([file, sample, generation, self] {
-        const QImage image = thumbnailOf(file, kThumbnailSize);
+        const QImage image = ThumbnailCache().thumbnail(file, kThumbnailSize);
         QMetaObject::invokeMethod(
             self,
             [self, sample, image, generation] { self->store(sample, image, generation); },

@@ -21,6 +21,7 @@
 #include <QSpinBox>
 #include <QSplitter>
 #include <QStandardPaths>
+#include <QTabWidget>
 #include <QTextCursor>
 #include <QVBoxLayout>
 
@@ -28,6 +29,7 @@
 
 #include "run_config_form.h"
 #include "run_follower.h"
+#include "runs_table.h"
 #include "training_charts.h"
 #include "training_controller.h"
 
@@ -49,7 +51,7 @@ TrainingPage::TrainingPage(QWidget *parent)
       m_form(new RunConfigForm(this)), m_start(new QPushButton(tr("Start"), this)),
       m_stop(new QPushButton(tr("Stop"), this)), m_resume(new QPushButton(tr("Resume"), this)),
       m_progress(new QProgressBar(this)), m_speed(new QLabel(this)),
-      m_log(new QPlainTextEdit(this)) {
+      m_log(new QPlainTextEdit(this)), m_views(new QTabWidget(this)), m_runs(new RunsTable(this)) {
     m_stop->setToolTip(tr("Stops at the next batch and keeps a checkpoint you can resume"));
     m_resume->setToolTip(tr("Continues the run in the run folder from its last checkpoint"));
     auto *buttons = new QHBoxLayout;
@@ -92,11 +94,29 @@ TrainingPage::TrainingPage(QWidget *parent)
     right->addWidget(m_log);
     right->setStretchFactor(0, 4);
     right->setStretchFactor(1, 1);
+    // Past runs beside the live curves: tick some to overlay them there.
+    m_runs->setFolder(RunConfigForm::defaultRunsFolder());
+    m_views->setObjectName(QStringLiteral("views"));
+    m_views->addTab(right, tr("Curves"));
+    m_views->addTab(m_runs, tr("Past runs"));
+    connect(m_views, &QTabWidget::currentChanged, this, [this](int index) {
+        if (m_views->widget(index) == m_runs)
+            m_runs->refresh();
+    });
+    connect(m_runs, &RunsTable::compareRequested, this, [this](const QStringList &runs) {
+        for (const QString &run : runs)
+            loadCurves(run, true);
+        m_views->setCurrentIndex(0);
+    });
+    connect(m_runs, &RunsTable::openRequested, this, [this](const QString &run) {
+        if (openRunFolder(run))
+            m_views->setCurrentIndex(0);
+    });
     auto *rightBox = new QWidget(this);
     auto *rightLayout = new QVBoxLayout(rightBox);
     rightLayout->setContentsMargins(0, 0, 0, 0);
     rightLayout->addLayout(status);
-    rightLayout->addWidget(right, 1);
+    rightLayout->addWidget(m_views, 1);
 
     auto *layout = new QHBoxLayout(this);
     layout->addWidget(scroll);
@@ -123,6 +143,7 @@ TrainingPage::TrainingPage(QWidget *parent)
         m_progress->setFormat(tr("finished: test accuracy %1, balanced %2")
                                   .arg(summary.test.accuracy, 0, 'f', 3)
                                   .arg(summary.test.balancedAccuracy, 0, 'f', 3));
+        m_runs->refresh();
         Q_EMIT runFinished(QString::fromStdString(summary.runDir.string()));
     });
     connect(

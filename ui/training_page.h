@@ -14,11 +14,13 @@ class QLabel;
 class QPlainTextEdit;
 class QProgressBar;
 class QPushButton;
+class QTabWidget;
 
 namespace cxr::ui {
 
 class RunConfigForm;
 class RunFollower;
+class RunsTable;
 struct RunSnapshot;
 class TrainingCharts;
 class TrainingController;
@@ -48,6 +50,7 @@ class TrainingPage : public QWidget {
     TrainingController *controller() const { return m_controller; }
     TrainingCharts *charts() const { return m_charts; }
     RunConfigForm *form() const { return m_form; }
+    RunsTable *runsTable() const { return m_runs; }
     // Rereads Preferences (compute threads, weights cache).
     void refreshPreferences();
 
@@ -83,6 +86,8 @@ class TrainingPage : public QWidget {
     QProgressBar *m_progress;
     QLabel *m_speed;
     QPlainTextEdit *m_log;
+    QTabWidget *m_views; // the live curves and the past runs
+    RunsTable *m_runs;
     bool m_clearChartsOnFirstBatch = false;
 };
 

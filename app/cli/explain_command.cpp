@@ -96,6 +96,13 @@ int runExplain(const ExplainArgs &args) {
         OverlayOptions overlay;
         overlay.colormap = *colormap;
         overlay.opacity = args.opacity;
+        overlay.legend = describeExplanation(classifier.classes(),
+                                             e.prediction.probabilities,
+                                             e.prediction.label,
+                                             e.targetClass,
+                                             method,
+                                             args.cam.smoothing());
+        overlay.colourBar = true;
         writeImageFile(args.out, renderOverlay(decoded.pixels, e.heatmap, overlay));
         if (!args.heatmap.empty()) {
             cv::Mat heat;

@@ -64,6 +64,30 @@ std::unique_ptr<DcmFileFormat> parseBytes(const std::string &bytes,
     return format;
 }
 
+// What the header says of the acquisition; absent tags stay empty or 0.
+DecodedImage::Dicom dicomInfo(DcmDataset &dataset) {
+    DecodedImage::Dicom info;
+    OFString text;
+    if (dataset.findAndGetOFString(DCM_Modality, text).good())
+        info.modality = text.c_str();
+    if (dataset.findAndGetOFString(DCM_ViewPosition, text).good())
+        info.viewPosition = text.c_str();
+    if (dataset.findAndGetOFString(DCM_PhotometricInterpretation, text).good())
+        info.photometric = text.c_str();
+    Float64 row = 0, column = 0;
+    if (dataset.findAndGetFloat64(DCM_PixelSpacing, row, 0).good() &&
+        dataset.findAndGetFloat64(DCM_PixelSpacing, column, 1).good()) {
+        info.rowSpacingMm = row;
+        info.columnSpacingMm = column;
+    } else if (dataset.findAndGetFloat64(DCM_ImagerPixelSpacing, row, 0).good() &&
+               dataset.findAndGetFloat64(DCM_ImagerPixelSpacing, column, 1).good()) {
+        info.rowSpacingMm = row;
+        info.columnSpacingMm = column;
+        info.spacingAtDetector = true;
+    }
+    return info;
+}
+
 } // namespace
 
 ImageHeader readDicomHeader(const std::filesystem::path &file) {
@@ -125,7 +149,18 @@ DecodedImage decodeDicom(const std::string &bytes, const std::filesystem::path &
     cv::Mat rendered(height, width, CV_16UC1, const_cast<Uint16 *>(data));
     cv::Mat pixels;
     rendered.convertTo(pixels, CV_32F, 1.0 / 65535.0);
-    return DecodedImage{pixels, header};
+    DecodedImage decoded;
+    decoded.pixels = pixels;
+    decoded.header = header;
+    decoded.dicom = dicomInfo(dataset);
+    double windowCentre = 0, windowWidth = 0;
+    if (gray->getWindow(windowCentre, windowWidth) && windowWidth > 0) {
+        decoded.dicom->windowCentre = windowCentre;
+        decoded.dicom->windowWidth = windowWidth;
+        decoded.valueLower = windowCentre - windowWidth / 2;
+        decoded.valueUpper = windowCentre + windowWidth / 2;
+    }
+    return decoded;
 }
 
 } // namespace cxr

@@ -109,7 +109,15 @@ DecodedImage decodeImageBytes(const std::string &bytes, const std::filesystem::p
                                  " data is corrupt and could not be decoded");
     if (decoded.cols != header.width || decoded.rows != header.height)
         throw ImageLoadError(file, "the decoded size does not match the header's size");
-    return DecodedImage{toGrayFloat(decoded), header};
+    DecodedImage image;
+    image.pixels = toGrayFloat(decoded);
+    image.header = header;
+    // toGrayFloat divided by the largest value of the sample type.
+    if (decoded.depth() == CV_8U)
+        image.valueUpper = 255;
+    else if (decoded.depth() == CV_16U)
+        image.valueUpper = 65535;
+    return image;
 }
 
 } // namespace cxr

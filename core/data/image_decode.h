@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 
 #include <opencv2/core/mat.hpp>
@@ -17,6 +18,23 @@ namespace cxr {
 struct DecodedImage {
     cv::Mat pixels; // CV_32FC1, never empty
     ImageHeader header;
+    // What the pixel values stand for, so a viewer can speak the file's
+    // units: value v in [0, 1] shows stored value lower + v * (upper - lower).
+    // PNG, JPEG ...: the sample values (0 to 255 for 8 bits). DICOM: modality
+    // values (after the rescale slope and intercept), through the window the
+    // image was rendered with.
+    double valueLower = 0, valueUpper = 1;
+    // DICOM only: what the header says of the acquisition.
+    struct Dicom {
+        std::string modality;     // (0008,0060): CR, DX, ...
+        std::string viewPosition; // (0018,5101): PA, AP, LL ...
+        std::string photometric;  // (0028,0004): MONOCHROME1, MONOCHROME2, ...
+        double rowSpacingMm = 0;  // (0028,0030) or, failing that, (0018,1164); 0 unknown
+        double columnSpacingMm = 0;
+        bool spacingAtDetector = false;           // the spacing is the imager's (0018,1164)
+        double windowCentre = 0, windowWidth = 0; // the window the pixels were rendered with
+    };
+    std::optional<Dicom> dicom;
 };
 
 // Files larger than this are refused before being read into memory.

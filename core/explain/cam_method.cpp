@@ -20,7 +20,25 @@ constexpr EnumName<Smoothing> kSmoothingNames[] = {
     {Smoothing::Flips, "flips"},
 };
 
+// How a figure or a report names them.
+constexpr EnumName<CamMethod> kCamMethodTitles[] = {
+    {CamMethod::GradCam, "Grad-CAM"},
+    {CamMethod::GradCamPlusPlus, "Grad-CAM++"},
+};
+
+constexpr EnumName<Smoothing> kSmoothingDescriptions[] = {
+    {Smoothing::None, ""},
+    {Smoothing::Mirror, "averaged with the left-right mirror image"},
+    {Smoothing::Flips, "averaged over all mirror images"},
+};
+
 } // namespace
+
+const char *camMethodTitle(CamMethod method) { return nameOf(kCamMethodTitles, method); }
+
+const char *smoothingDescription(Smoothing smoothing) {
+    return nameOf(kSmoothingDescriptions, smoothing);
+}
 
 const char *camMethodName(CamMethod method) { return nameOf(kCamMethodNames, method); }
 

@@ -13,7 +13,8 @@ enum class CamMethod {
     GradCamPlusPlus // Chattopadhay et al. 2018
 };
 
-const char *camMethodName(CamMethod method); // "gradcam", "gradcam++"
+const char *camMethodName(CamMethod method);  // "gradcam", "gradcam++"
+const char *camMethodTitle(CamMethod method); // "Grad-CAM", "Grad-CAM++"
 std::optional<CamMethod> parseCamMethod(const std::string &name);
 
 // Test-time smoothing: the heatmap is averaged over flipped copies of the
@@ -30,6 +31,8 @@ enum class Smoothing {
 };
 
 const char *smoothingName(Smoothing smoothing); // "none", "mirror", "flips"
+// "averaged over all mirror images" ...; empty for None.
+const char *smoothingDescription(Smoothing smoothing);
 std::optional<Smoothing> parseSmoothing(const std::string &name);
 
 // Everything averaged into one heatmap: the flipped copies, and for each of

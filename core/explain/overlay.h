@@ -3,8 +3,11 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <opencv2/core/mat.hpp>
+
+#include "explain/cam_method.h"
 
 namespace cxr {
 
@@ -19,7 +22,22 @@ struct OverlayOptions {
     Colormap colormap = Colormap::Jet;
     double opacity = 0.45; // of the heatmap over the X-ray, 0..1
     bool caption = true;   // the research-use caption in a band at the bottom
+    // Lines written in a band at the top (what was predicted and explained;
+    // see describeExplanation), and a colour bar at the right edge saying
+    // which colour is high, so that an exported file explains itself.
+    std::vector<std::string> legend;
+    bool colourBar = false;
 };
+
+// The lines an exported overlay carries: the prediction with its
+// probability, every class's probability, and which method explained which
+// class with what averaging.
+std::vector<std::string> describeExplanation(const std::vector<std::string> &classes,
+                                             const std::vector<float> &probabilities,
+                                             int label,
+                                             int target,
+                                             CamMethod method,
+                                             const CamSmoothing &smoothing);
 
 // Resizes a heatmap (CV_32FC1, [0, 1]) to `size` with bilinear interpolation.
 cv::Mat resizeHeatmap(const cv::Mat &heatmap, cv::Size size);

@@ -64,7 +64,15 @@ BatchPredictResult predictBatch(const Classifier &classifier,
                 predictions[i] = e.prediction;
                 const fs::path out =
                     options.overlaysDir / (images[i].stem().string() + ".overlay.png");
-                writeImageFile(out, renderOverlay(decoded.pixels, e.heatmap, options.overlay));
+                OverlayOptions overlay = options.overlay;
+                overlay.legend = describeExplanation(classifier.classes(),
+                                                     e.prediction.probabilities,
+                                                     e.prediction.label,
+                                                     e.targetClass,
+                                                     options.method,
+                                                     options.smoothing);
+                overlay.colourBar = true;
+                writeImageFile(out, renderOverlay(decoded.pixels, e.heatmap, overlay));
             } catch (const ImageLoadError &e) {
                 errors[i] = e.reason();
             }
@@ -72,27 +80,37 @@ BatchPredictResult predictBatch(const Classifier &classifier,
         options.progress,
         options.cancel);
 
-    std::ostringstream out;
-    out << "image,label";
-    for (const auto &c : classifier.classes())
-        out << ",p_" << c;
-    out << '\n' << std::fixed << std::setprecision(6);
     BatchPredictResult result;
+    std::vector<ImagePrediction> rows;
     for (std::size_t i = 0; i < images.size(); ++i) {
         if (!predictions[i]) {
             result.failed.push_back({images[i], errors[i]});
             continue;
         }
-        const Prediction &p = *predictions[i];
-        out << csvField(images[i].string()) << ','
-            << classifier.classes()[static_cast<std::size_t>(p.label)];
+        rows.push_back({images[i], *predictions[i]});
+        ++result.predicted;
+    }
+    writePredictionsCsv(csv, classifier.classes(), rows);
+    return result;
+}
+
+void writePredictionsCsv(const fs::path &csv,
+                         const std::vector<std::string> &classes,
+                         const std::vector<ImagePrediction> &rows) {
+    std::ostringstream out;
+    out << "image,label";
+    for (const auto &c : classes)
+        out << ",p_" << csvField(c);
+    out << '\n' << std::fixed << std::setprecision(6);
+    for (const ImagePrediction &row : rows) {
+        const Prediction &p = row.prediction;
+        out << csvField(row.image.string()) << ','
+            << csvField(classes.at(static_cast<std::size_t>(p.label)));
         for (float probability : p.probabilities)
             out << ',' << probability;
         out << '\n';
-        ++result.predicted;
     }
     writeFileAtomically(csv, out.str());
-    return result;
 }
 
 } // namespace cxr

@@ -7,11 +7,10 @@
 #include "data/dataset_index.h"
 #include "explain/cam_method.h"
 #include "explain/overlay.h"
+#include "infer/classifier.h"
 #include "progress.h"
 
 namespace cxr {
-
-class Classifier;
 
 struct BatchPredictOptions {
     std::filesystem::path overlaysDir; // empty: no overlays
@@ -31,6 +30,20 @@ struct BatchPredictResult {
 // Every image file in `folder` (recursively, as a dataset scan lists them).
 std::vector<std::filesystem::path> imagesInFolder(const std::filesystem::path &folder,
                                                   std::vector<Rejected> &rejected);
+
+// One row of a predictions CSV.
+struct ImagePrediction {
+    std::filesystem::path image;
+    Prediction prediction;
+};
+
+// Writes a predictions CSV: image, label, p_<class> per class (six
+// decimals), one row per prediction, atomically. The one writer of the
+// format, for `cxr predict` and the Classify page's table alike. Throws
+// Error naming the file when it cannot be written.
+void writePredictionsCsv(const std::filesystem::path &csv,
+                         const std::vector<std::string> &classes,
+                         const std::vector<ImagePrediction> &rows);
 
 // Classifies `images` and writes `csv` (image, label, one probability column
 // per class, in input order; written atomically at the end). With an

@@ -123,6 +123,46 @@ TEST(DicomDecode, RgbDicomBecomesGray) {
     EXPECT_GT(a.dot(b) / std::sqrt(a.dot(a) * b.dot(b)), 0.99);
 }
 
+// A radiograph's header tells a viewer what it needs: the window the
+// pixels were rendered with (in modality values, after the rescale), the
+// modality, the view and the pixel spacing.
+TEST(DicomDecode, KeepsTheWindowViewAndSpacing) {
+    test::TempDir dir;
+    DcmFileFormat format = secondaryCapture(30, 40, 1, "MONOCHROME2");
+    DcmDataset &d = *format.getDataset();
+    d.putAndInsertString(DCM_Modality, "DX");
+    d.putAndInsertString(DCM_ViewPosition, "PA");
+    d.putAndInsertString(DCM_ImagerPixelSpacing, "0.2\\0.25");
+    d.putAndInsertUint16(DCM_BitsAllocated, 16);
+    d.putAndInsertUint16(DCM_BitsStored, 12);
+    d.putAndInsertUint16(DCM_HighBit, 11);
+    d.putAndInsertString(DCM_RescaleIntercept, "-1024");
+    d.putAndInsertString(DCM_RescaleSlope, "1");
+    d.putAndInsertString(DCM_WindowCenter, "600");
+    d.putAndInsertString(DCM_WindowWidth, "1200");
+    std::vector<Uint16> pixels(30 * 40);
+    for (std::size_t i = 0; i < pixels.size(); ++i)
+        pixels[i] = static_cast<Uint16>(i * 3);
+    ASSERT_TRUE(d.putAndInsertUint16Array(DCM_PixelData, pixels.data(), pixels.size()).good());
+    const fs::path file = dir / "dx.dcm";
+    ASSERT_TRUE(format.saveFile(file.c_str(), EXS_LittleEndianExplicit).good());
+
+    const DecodedImage decoded = decodeImage(file);
+    ASSERT_TRUE(decoded.dicom.has_value());
+    EXPECT_EQ(decoded.dicom->modality, "DX");
+    EXPECT_EQ(decoded.dicom->viewPosition, "PA");
+    EXPECT_EQ(decoded.dicom->photometric, "MONOCHROME2");
+    EXPECT_DOUBLE_EQ(decoded.dicom->rowSpacingMm, 0.2);
+    EXPECT_DOUBLE_EQ(decoded.dicom->columnSpacingMm, 0.25);
+    EXPECT_TRUE(decoded.dicom->spacingAtDetector);
+    EXPECT_DOUBLE_EQ(decoded.dicom->windowCentre, 600);
+    EXPECT_DOUBLE_EQ(decoded.dicom->windowWidth, 1200);
+    EXPECT_DOUBLE_EQ(decoded.valueLower, 0);
+    EXPECT_DOUBLE_EQ(decoded.valueUpper, 1200);
+    // Stored 0 is modality value -1024, below the window: black.
+    EXPECT_FLOAT_EQ(decoded.pixels.at<float>(0, 0), 0.0f);
+}
+
 TEST(DicomDecode, NoPixelDataIsAClearError) {
     test::TempDir dir;
     DcmFileFormat format = secondaryCapture(30, 40, 1, "MONOCHROME2");

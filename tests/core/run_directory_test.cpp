@@ -6,6 +6,7 @@
 
 #include "errors.h"
 #include "support/test_support.h"
+#include "train/run_catalog.h"
 #include "train/run_directory.h"
 
 namespace cxr {
@@ -98,6 +99,42 @@ TEST(RunDirectory, NeverTakesOverAnotherFolder) {
         EXPECT_NE(std::string(e.what()).find("config.json"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("epochs"), std::string::npos) << e.what();
     }
+}
+
+// The list of past runs: every run folder inside a folder, with its best
+// validation score and, once finished, its test result; other folders and
+// a run with a broken config.json are left out.
+TEST(RunCatalog, ListsTheRunsOfAFolder) {
+    test::TempDir dir;
+    TrainConfig config;
+    config.preset = "PRCW";
+    const RunDirectory first = RunDirectory::create(dir / "a", config);
+    first.appendMetrics(1, "val", someMetrics(0.5), 1e-3, 1);
+    first.appendMetrics(2, "val", someMetrics(0.9), 1e-3, 1);
+    first.appendMetrics(3, "val", someMetrics(0.7), 1e-3, 1);
+    test::writeFile(dir / "a" / "summary.json",
+                    R"({"test": {"accuracy": 0.8, "balanced_accuracy": 0.6}})");
+    RunDirectory::create(dir / "b", TrainConfig{});
+    fs::create_directories(dir / "not-a-run");
+    fs::create_directories(dir / "broken");
+    test::writeFile(dir / "broken" / "config.json", "{ not json");
+
+    const std::vector<RunOverview> runs = listRuns(dir.path());
+    ASSERT_EQ(runs.size(), 2u);
+    const RunOverview &a = runs[0].dir.filename() == "a" ? runs[0] : runs[1];
+    const RunOverview &b = runs[0].dir.filename() == "a" ? runs[1] : runs[0];
+    EXPECT_EQ(a.config.preset, "PRCW");
+    EXPECT_EQ(a.epochs, 3);
+    EXPECT_DOUBLE_EQ(a.bestValBalanced, 0.45); // someMetrics halves the accuracy
+    EXPECT_EQ(a.bestEpoch, 2);
+    EXPECT_TRUE(a.finished);
+    EXPECT_DOUBLE_EQ(a.testAccuracy, 0.8);
+    EXPECT_DOUBLE_EQ(a.testBalanced, 0.6);
+    EXPECT_FALSE(a.started.empty());
+    EXPECT_EQ(b.epochs, 0);
+    EXPECT_FALSE(b.finished);
+    EXPECT_LT(b.bestValBalanced, 0);
+    EXPECT_TRUE(listRuns(dir / "nowhere").empty());
 }
 
 } // namespace

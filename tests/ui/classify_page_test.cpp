@@ -2,6 +2,7 @@
 #include <QApplication>
 #include <QComboBox>
 #include <QDropEvent>
+#include <QLabel>
 #include <QListWidget>
 #include <QMimeData>
 #include <QProgressBar>
@@ -12,10 +13,13 @@
 #include <QUrl>
 
 #include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 
 #include "classify_page.h"
 #include "classify_runner.h"
 #include "data/phantoms.h"
+#include "image_table.h"
 #include "image_viewer.h"
 #include "infer/classifier.h"
 #include "support/test_support.h"
@@ -95,12 +99,12 @@ TEST(ClassifyPage, AResultIsReadWithItsOwnModelsClassNames) {
     for (const std::string &c : classes)
         named = named || page.message().contains(QString::fromStdString(c));
     EXPECT_TRUE(named) << page.message().toStdString();
-    // The list shows the image's prediction.
-    auto *images = page.findChild<QListWidget *>(QStringLiteral("images"));
-    ASSERT_NE(images, nullptr);
-    EXPECT_TRUE(images->item(0)->text().contains(QStringLiteral("TB")) ||
-                images->item(0)->text().contains(QStringLiteral("HEALTHY")))
-        << images->item(0)->text().toStdString();
+    // The table shows the image's prediction by the new model.
+    ui::ImageTable *table = page.imageTable();
+    ASSERT_TRUE(QTest::qWaitFor([table] { return table->predictedCount() == 1; }, 60000));
+    const QString predicted = table->item(0, 1)->text();
+    EXPECT_TRUE(predicted == QStringLiteral("TB") || predicted == QStringLiteral("HEALTHY"))
+        << predicted.toStdString();
 }
 
 TEST(ClassifyPage, ALongExplanationShowsProgressAndCanBeCancelled) {
@@ -136,6 +140,43 @@ TEST(ClassifyPage, ALongExplanationShowsProgressAndCanBeCancelled) {
     EXPECT_TRUE(page.message().contains(QStringLiteral("Cancelled")))
         << page.message().toStdString();
     EXPECT_FALSE(page.runner()->isClassifying());
+}
+
+// A dropped folder fills a sortable table, every image is classified in
+// the background, and the table exports as the CSV `cxr predict` writes.
+TEST(ClassifyPage, ClassifiesAFolderIntoATableThatExportsAsCsv) {
+    test::TempDir dir;
+    const char *classes[] = {"NORMAL", "BACTERIA", "VIRUS", "COVID19"};
+    for (int i = 0; i < 6; ++i)
+        test::writeImage(dir / "folder" / ("x" + std::to_string(i) + ".png"),
+                         renderPhantom(classes[i % 4], 96, static_cast<std::uint64_t>(i)).image);
+    test::writeFile(dir / "folder" / "notes.txt", "not an image");
+    writeModel(dir / "m.pt", {"NORMAL", "BACTERIA", "VIRUS", "COVID19"});
+    ui::ClassifyPage page;
+    page.resize(1200, 800);
+    QSignalSpy loaded(&page, &ui::ClassifyPage::modelLoaded);
+    QSignalSpy done(&page, &ui::ClassifyPage::tableClassified);
+    page.loadModel(qpath(dir / "m.pt"));
+    ASSERT_TRUE(loaded.wait(60000));
+    drop(&page, {QUrl::fromLocalFile(qpath(dir / "folder"))});
+    ui::ImageTable *table = page.imageTable();
+    ASSERT_EQ(table->rowCount(), 6);
+    ASSERT_TRUE(done.wait(120000));
+    EXPECT_EQ(table->predictedCount(), 6);
+    ASSERT_EQ(table->columnCount(), 3 + 4); // image, predicted, p, one column per class
+    // Sorting by the top probability orders the rows by it.
+    table->sortItems(2, Qt::DescendingOrder);
+    for (int row = 1; row < table->rowCount(); ++row)
+        EXPECT_GE(table->item(row - 1, 2)->data(Qt::UserRole).toDouble(),
+                  table->item(row, 2)->data(Qt::UserRole).toDouble());
+    table->exportCsv(qpath(dir / "table.csv"));
+    const std::string csv = test::readFile(dir / "table.csv");
+    EXPECT_EQ(csv.substr(0, csv.find('\n')), "image,label,p_NORMAL,p_BACTERIA,p_VIRUS,p_COVID19");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
+    // Removing a row takes it out of the table and the export.
+    table->selectRow(0);
+    table->removeSelected();
+    EXPECT_EQ(table->rowCount(), 5);
 }
 
 TEST(ClassifyRunner, TheNewestModelRequestWins) {
@@ -234,6 +275,55 @@ TEST(ClassifyPage, BadModelFileIsAMessage) {
         status.wait(200);
     EXPECT_TRUE(page.message().contains(QStringLiteral("junk.pt"))) << page.message().toStdString();
     EXPECT_FALSE(page.hasModel());
+}
+
+// Window and level read in the file's units (0-255 for an 8-bit PNG), and
+// an exported overlay carries the prediction, the method and a colour bar.
+TEST(ClassifyPage, SpeaksTheFilesUnitsAndExportsAnAnnotatedOverlay) {
+    test::TempDir dir;
+    test::writeImage(dir / "xray.png", renderPhantom("VIRUS", 200, 4).image);
+    writeModel(dir / "m.pt", {"NORMAL", "BACTERIA", "VIRUS", "COVID19"});
+    ui::ClassifyPage page;
+    page.resize(1200, 800);
+    QSignalSpy loaded(&page, &ui::ClassifyPage::modelLoaded);
+    QSignalSpy shown(&page, &ui::ClassifyPage::imageShown);
+    page.loadModel(qpath(dir / "m.pt"));
+    ASSERT_TRUE(loaded.wait(60000));
+    page.addImages({qpath(dir / "xray.png")});
+    ASSERT_TRUE(shown.wait(60000));
+    EXPECT_TRUE(page.viewer()->statusText().startsWith(QStringLiteral("W 255  L 128")))
+        << page.viewer()->statusText().toStdString();
+    auto *info = page.findChild<QLabel *>(QStringLiteral("imageInfo"));
+    ASSERT_NE(info, nullptr);
+    EXPECT_TRUE(info->text().contains(QStringLiteral("200 × 200 px")))
+        << info->text().toStdString();
+
+    ASSERT_TRUE(page.exportOverlayTo(qpath(dir / "out.png")));
+    const cv::Mat exported = cv::imread((dir / "out.png").string(), cv::IMREAD_COLOR);
+    ASSERT_EQ(exported.size(), cv::Size(200, 200));
+    // The legend band darkens the top (its first rows, above the text); the
+    // colour bar is saturated colour.
+    const QImage composed =
+        page.viewer()->composedImage().convertToFormat(QImage::Format_Grayscale8);
+    double onScreen = 0, written = 0;
+    cv::Mat exportedGray;
+    cv::cvtColor(exported, exportedGray, cv::COLOR_BGR2GRAY);
+    for (int y = 0; y < 4; ++y)
+        for (int x = 0; x < 200; ++x) {
+            onScreen += qGray(composed.pixel(x, y));
+            written += exportedGray.at<uchar>(y, x);
+        }
+    EXPECT_LT(written, onScreen * 0.5 + 800) << written << " against " << onScreen;
+    int saturated = 0;
+    for (int y = 60; y < 140; ++y)
+        for (int x = 150; x < 200; ++x) {
+            const cv::Vec3b c = exported.at<cv::Vec3b>(y, x);
+            saturated += std::max({c[0], c[1], c[2]}) - std::min({c[0], c[1], c[2]}) > 150;
+        }
+    EXPECT_GT(saturated, 40);
+    EXPECT_FALSE(page.exportOverlayTo(qpath(dir / "no-such-folder" / "out.png")));
+    EXPECT_TRUE(page.message().contains(QStringLiteral("no-such-folder")))
+        << page.message().toStdString();
 }
 
 TEST(ImageViewer, WindowLevelAndInvert) {

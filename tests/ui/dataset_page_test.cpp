@@ -7,6 +7,7 @@
 #include <QListView>
 #include <QSignalSpy>
 #include <QTableView>
+#include <chrono>
 
 #include <gtest/gtest.h>
 
@@ -17,6 +18,7 @@
 #include "main_window.h"
 #include "qcustomplot_include.h"
 #include "support/test_support.h"
+#include "thumbnail_cache.h"
 #include "thumbnail_model.h"
 
 namespace cxr {
@@ -204,6 +206,34 @@ TEST(ClassDistributionPlot, WarnsOfAClassWithoutTestImages) {
                    label.contains(QStringLiteral("1 train")) &&
                    label.contains(QStringLiteral("0 test"));
     EXPECT_TRUE(counted);
+}
+
+// Thumbnails are kept on disk: the second look decodes nothing, and an
+// image changed since gets a new thumbnail.
+TEST(ThumbnailCache, KeepsThumbnailsUntilTheImageChanges) {
+    test::TempDir dir;
+    const std::filesystem::path image = dir / "x.png";
+    test::writeImage(image, test::gradientImage(300, 200));
+    const ui::ThumbnailCache cache(QString::fromStdString((dir / "cache").string()));
+    EXPECT_TRUE(cache.cached(image, 112).isNull());
+    const QImage first = cache.thumbnail(image, 112);
+    ASSERT_EQ(first.width(), 112);
+    const QImage stored = cache.cached(image, 112);
+    ASSERT_FALSE(stored.isNull());
+    EXPECT_EQ(stored.convertToFormat(first.format()), first);
+    EXPECT_TRUE(cache.cached(image, 64).isNull()); // another size is another entry
+
+    // The same name with other content (and so another size and time).
+    std::filesystem::last_write_time(
+        image, std::filesystem::last_write_time(image) - std::chrono::hours(1));
+    test::writeImage(image, cv::Mat(50, 80, CV_8UC1, cv::Scalar(200)));
+    EXPECT_TRUE(cache.cached(image, 112).isNull());
+    EXPECT_EQ(cache.thumbnail(image, 112).size(), QSize(80, 50)); // small images stay as they are
+
+    // An unreadable file gets a placeholder that is not kept.
+    test::writeFile(dir / "bad.png", "not a png");
+    EXPECT_FALSE(cache.thumbnail(dir / "bad.png", 112).isNull());
+    EXPECT_TRUE(cache.cached(dir / "bad.png", 112).isNull());
 }
 
 } // namespace

@@ -14,7 +14,10 @@
 #include <QTest>
 #include <QTimer>
 #include <chrono>
+#include <cstdlib>
+#include <fstream>
 #include <iostream>
+#include <string>
 
 #include <gtest/gtest.h>
 
@@ -68,8 +71,14 @@ class EventLoopProbe {
 };
 
 // 6,000 small images (1,500 per class) in class folders, written once for
-// the tests that open a dataset of the real one's size.
+// the tests that open a dataset of the real one's size. CXR_PROBE_DATASET
+// names another dataset to measure instead (bench/gui_scale.sh gives it
+// 6,000 full-size images).
 const std::filesystem::path &sixThousandImages() {
+    static const char *given = std::getenv("CXR_PROBE_DATASET");
+    static const std::filesystem::path other = given ? given : "";
+    if (!other.empty())
+        return other;
     static test::TempDir dir;
     static const bool written = [] {
         writePhantomDataset(dir / "data", PhantomOptions{1400, 100, 48});
@@ -82,6 +91,16 @@ const std::filesystem::path &sixThousandImages() {
 
 QString qpath(const std::filesystem::path &path) { return QString::fromStdString(path.string()); }
 
+// The process's resident set size now (VmRSS), in MB.
+long residentMegabytes() {
+    std::ifstream status("/proc/self/status");
+    std::string line;
+    while (std::getline(status, line))
+        if (line.rfind("VmRSS:", 0) == 0)
+            return std::stol(line.substr(6)) / 1024;
+    return -1;
+}
+
 TEST(EventLoopProbe, OpeningASixThousandImageDatasetAndFlingingItsGrid) {
     const std::filesystem::path data = sixThousandImages();
     ui::DatasetPage page;
@@ -90,11 +109,15 @@ TEST(EventLoopProbe, OpeningASixThousandImageDatasetAndFlingingItsGrid) {
     QSignalSpy loaded(&page, &ui::DatasetPage::datasetLoaded);
     {
         EventLoopProbe probe;
+        QElapsedTimer open;
+        open.start();
         page.openDataset(qpath(data));
-        ASSERT_TRUE(loaded.wait(120000));
-        probe.report("opening 6,000 images");
+        ASSERT_TRUE(loaded.wait(300000));
+        std::cout << "[          ] opened " << page.browser()->model()->rowCount() << " images in "
+                  << open.elapsed() << " ms; resident memory " << residentMegabytes() << " MB\n";
+        probe.report("opening the dataset");
     }
-    EXPECT_EQ(page.browser()->model()->rowCount(), 6000);
+    EXPECT_GE(page.browser()->model()->rowCount(), 6000);
     // Fling the thumbnail grid from top to bottom, a page every 20 ms, with
     // thumbnails loading behind it.
     QScrollBar *bar = page.browser()->view()->verticalScrollBar();
@@ -109,10 +132,11 @@ TEST(EventLoopProbe, OpeningASixThousandImageDatasetAndFlingingItsGrid) {
             fling.stop();
     });
     fling.start();
-    for (int i = 0; i < 600 && fling.isActive(); ++i)
+    for (int i = 0; i < 3000 && fling.isActive(); ++i)
         QTest::qWait(20);
     EXPECT_EQ(bar->value(), bar->maximum());
     probe.report("flinging the thumbnail grid");
+    std::cout << "[          ] resident memory after the fling: " << residentMegabytes() << " MB\n";
 }
 
 TEST(EventLoopProbe, ComputingHistogramsOfSixThousandImages) {
@@ -121,8 +145,12 @@ TEST(EventLoopProbe, ComputingHistogramsOfSixThousandImages) {
     page.show();
     QSignalSpy ready(&page, &ui::ChartsPage::histogramsReady);
     EventLoopProbe probe;
+    QElapsedTimer clock;
+    clock.start();
     page.setIndex(index);
-    ASSERT_TRUE(ready.wait(300000));
+    ASSERT_TRUE(ready.wait(1800000));
+    std::cout << "[          ] histograms of " << index->samples.size() << " images in "
+              << clock.elapsed() << " ms\n";
     probe.report("computing histograms of 6,000 images");
 }
 

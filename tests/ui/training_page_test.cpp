@@ -3,6 +3,7 @@
 #include <QLabel>
 #include <QLineEdit>
 #include <QProgressBar>
+#include <QPushButton>
 #include <QSettings>
 #include <QSignalSpy>
 #include <QTableWidget>
@@ -15,6 +16,7 @@
 #include "modal_dialogs.h"
 #include "qcustomplot_include.h"
 #include "run_config_form.h"
+#include "runs_table.h"
 #include "support/test_support.h"
 #include "train/run_directory.h"
 #include "training_charts.h"
@@ -248,6 +250,37 @@ TEST_F(TrainingPageTest, OpenRunShowsTheRunAndAFailedStartKeepsIt) {
     EXPECT_TRUE(failed.first().at(0).toString().contains(QStringLiteral("Resume")));
     EXPECT_EQ(other.charts()->epochPoints(), 2);
     EXPECT_EQ(other.charts()->confusionCellTexts().size(), 16);
+}
+
+// Past runs: a sortable table of the runs under a folder; ticked runs'
+// curves are overlaid on the page's charts.
+TEST_F(TrainingPageTest, ListsPastRunsAndOverlaysTheTickedOnes) {
+    for (const char *name : {"r1", "r2", "r3"}) {
+        const RunDirectory run = RunDirectory::create(dir / "runs" / name, tinyConfig(2));
+        Metrics m;
+        m.accuracy = 0.5;
+        m.balancedAccuracy = name[1] == '2' ? 0.8 : 0.4;
+        run.appendMetrics(1, "train", m, 1e-3, 1);
+        run.appendMetrics(1, "val", m, 1e-3, 1);
+    }
+    ui::RunsTable *runs = page.runsTable();
+    QSignalSpy refreshed(runs, &ui::RunsTable::refreshed);
+    runs->setFolder(QString::fromStdString((dir / "runs").string()));
+    ASSERT_TRUE(refreshed.wait(10000));
+    QTableWidget *table = runs->table();
+    ASSERT_EQ(table->rowCount(), 3);
+    table->sortItems(5, Qt::DescendingOrder); // best validation balanced accuracy
+    EXPECT_EQ(table->item(0, 0)->text(), QStringLiteral("r2"));
+    EXPECT_TRUE(table->item(0, 5)->text().startsWith(QStringLiteral("0.800")));
+    runs->setChecked(0, true);
+    runs->setChecked(1, true);
+    const int graphs = page.charts()->accuracyPlot()->graphCount();
+    auto *compare = runs->findChild<QPushButton *>(QStringLiteral("compareRuns"));
+    ASSERT_NE(compare, nullptr);
+    compare->click();
+    EXPECT_TRUE(QTest::qWaitFor(
+        [&] { return page.charts()->accuracyPlot()->graphCount() == graphs + 2; }, 10000))
+        << page.charts()->accuracyPlot()->graphCount();
 }
 
 TEST(TrainingCharts, MatrixCellsAreWholeAndTheRateIsOnALogAxis) {

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-// The widget tests' main: offscreen, and settings in a folder of their own
-// so that no test reads or changes the user's preferences or recent files.
+// The widget tests' main: offscreen, and settings and caches in folders of
+// their own, so that no test reads or changes the user's preferences,
+// recent files or thumbnails.
 #include <QApplication>
 #include <QSettings>
 #include <QTemporaryDir>
@@ -14,6 +15,12 @@ int main(int argc, char **argv) {
     if (!settings.isValid())
         return 2;
     qputenv("XDG_CONFIG_HOME", settings.path().toLocal8Bit());
+    QTemporaryDir cache; // thumbnails and the demo dataset, away from the user's
+    if (!cache.isValid())
+        return 2;
+    // bench/gui_scale.sh keeps one cache over two runs (cold, then warm).
+    const QByteArray kept = qgetenv("CXR_TEST_CACHE_HOME");
+    qputenv("XDG_CACHE_HOME", kept.isEmpty() ? cache.path().toLocal8Bit() : kept);
     QApplication app(argc, argv);
     QCoreApplication::setOrganizationName(QStringLiteral("cxr-studio-tests"));
     QSettings::setPath(QSettings::NativeFormat, QSettings::UserScope, settings.path());
