@@ -47,7 +47,7 @@ shoot() { # file name, seconds to wait, cxr-studio arguments...
     xvfb-run -a -s "-screen 0 ${geometry}x24" bash -c '
         "$0" "$@" & pid=$!
         sleep '"$wait"'
-        import -window root "'"$out/$name.png"'"
+        import -window "CXR Studio" "'"$out/$name.png"'"
         kill $pid' "$bin/cxr-studio" "$@"
     echo "wrote $out/$name.png"
 }
@@ -63,5 +63,10 @@ shoot classify 25 --dataset "$data" --model "$work/model/best.pt" "${images[@]}"
 "$bin/cxr" train "$data" --out "$work/live" --init scratch --epochs 40 --image-size 96 \
     --batch-size 16 --seed 2 >/dev/null 2>&1 &
 trainer=$!
-until [ "$(grep -c ',val,' "$work/live/metrics.csv" 2>/dev/null || true)" -ge 6 ]; do sleep 2; done
+epochs() { # validation rows written so far (grep -c prints 0 and fails without a match)
+    local n
+    n=$(grep -c ',val,' "$work/live/metrics.csv" 2>/dev/null) || true
+    echo "${n:-0}"
+}
+until [ "$(epochs)" -ge 6 ]; do sleep 2; done
 shoot training 12 --dataset "$data" --run "$work/live"

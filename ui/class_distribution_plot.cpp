@@ -82,7 +82,7 @@ void ClassDistributionPlot::setIndex(const std::shared_ptr<const DatasetIndex> &
                                   .arg(name, QString::fromLatin1(splitName(split)));
         }
         ticker->addTick(static_cast<double>(c + 1),
-                        name + QLatin1Char('\n') + parts.join(QStringLiteral(" · ")));
+                        name + QLatin1Char('\n') + parts.join(QLatin1Char('\n')));
     }
     m_plot->xAxis->setTicker(ticker);
     // Many classes: slanted labels, so that neighbours do not run together.

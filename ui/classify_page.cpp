@@ -126,7 +126,7 @@ ClassifyPage::ClassifyPage(QWidget *parent)
     listLayout->addWidget(m_images, 1);
     listLayout->addWidget(m_batchStatus);
     listLayout->addLayout(listButtons);
-    list->setMinimumWidth(220);
+    list->setMinimumWidth(320);
 
     m_imageInfo->setObjectName(QStringLiteral("imageInfo"));
     m_imageInfo->setTextInteractionFlags(Qt::TextSelectableByMouse);
@@ -272,10 +272,16 @@ void ClassifyPage::onModelLoaded(const QString &file) {
     if (m_model->findText(file) < 0)
         m_model->insertItem(0, file);
     m_model->setCurrentText(file);
+    // Whether its probabilities are calibrated is part of what they mean.
+    const QString calibration =
+        classifier->temperature() == 1.0
+            ? tr("not calibrated")
+            : tr("calibrated, temperature %1").arg(classifier->temperature(), 0, 'f', 2);
     setMessage(
-        tr("Model: %1 (%2, %3 classes)")
+        tr("Model: %1 (%2, %3 classes, %4)")
             .arg(QFileInfo(file).fileName(), QString::fromStdString(classifier->architecture()))
-            .arg(classifier->classes().size()),
+            .arg(classifier->classes().size())
+            .arg(calibration),
         false);
     // Every image in the table is classified again, by this model.
     m_images->setClasses(classifier->classes());

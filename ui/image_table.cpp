@@ -35,7 +35,9 @@ ImageTable::ImageTable(QWidget *parent) : QTableWidget(parent) {
     setTextElideMode(Qt::ElideMiddle);
     setWordWrap(false);
     verticalHeader()->hide();
-    horizontalHeader()->setSectionResizeMode(kName, QHeaderView::Stretch);
+    horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
+    horizontalHeader()->setSectionResizeMode(kName, QHeaderView::Interactive);
+    horizontalHeader()->resizeSection(kName, 150);
     horizontalHeader()->setStretchLastSection(false);
     setToolTip(tr("Drop X-rays or folders here. Click a column to sort; Delete removes rows."));
 }

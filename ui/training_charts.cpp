@@ -56,7 +56,7 @@ void fitValueAxis(QCustomPlot *plot, double floor) {
     }
     if (!found)
         return;
-    const double margin = std::max(1e-6, 0.06 * (range.upper - range.lower));
+    const double margin = std::max(1e-6, 0.1 * (range.upper - range.lower));
     plot->yAxis->setRange(std::max(floor, range.lower - margin), range.upper + margin);
 }
 
@@ -79,12 +79,10 @@ TrainingCharts::TrainingCharts(QWidget *parent)
     m_lrGraph = addGraph(m_lr, tr("lr"), kPurple, false);
     m_lrGraph->setLineStyle(QCPGraph::lsStepLeft);
     m_lr->legend->setVisible(false);
-    // Step decay halves the rate: equal steps on a log axis, and 0.001
-    // does not read as zero.
-    m_lr->yAxis->setScaleType(QCPAxis::stLogarithmic);
-    m_lr->yAxis->setTicker(QSharedPointer<QCPAxisTickerLog>::create());
-    m_lr->yAxis->setNumberFormat(QStringLiteral("eb"));
-    m_lr->yAxis->setNumberPrecision(0);
+    // A range fitted to the rates (not from zero, where 0.001 reads as
+    // nothing), with plain decimal labels.
+    m_lr->yAxis->setNumberFormat(QStringLiteral("g"));
+    m_lr->yAxis->setNumberPrecision(3);
     m_accuracy->yAxis->setRange(0, 1);
     m_confusion->legend->setVisible(false);
     m_confusion->axisRect()->setupFullAxesBox(true);
@@ -217,6 +215,8 @@ void TrainingCharts::showMetrics(const std::vector<std::string> &classes, const 
     }
     m_confusion->xAxis->setTicker(ticker);
     m_confusion->yAxis->setTicker(ticker);
+    // Slanted class names below the matrix, so that neighbours never run together.
+    m_confusion->xAxis->setTickLabelRotation(k > 2 ? -35 : 0);
     m_confusionMap->setDataRange(QCPRange(0, 1));
     m_confusion->xAxis->setRange(-0.5, k - 0.5);
     m_confusion->yAxis->setRange(-0.5, k - 0.5);
@@ -300,7 +300,7 @@ void TrainingCharts::replotAll() {
     bool ok = false;
     const QCPRange rates = m_lrGraph->data()->valueRange(ok);
     if (ok && rates.lower > 0)
-        m_lr->yAxis->setRange(rates.lower / 1.5, rates.upper * 1.5);
+        m_lr->yAxis->setRange(rates.lower * 0.5, rates.upper * 1.25);
     for (QCustomPlot *plot : {m_accuracy, m_loss, m_lr, m_confusion})
         plot->replot(QCustomPlot::rpQueuedReplot);
 }

@@ -80,6 +80,7 @@ TrainingPage::TrainingPage(QWidget *parent)
     scroll->setHorizontalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     scroll->setFixedWidth(420);
 
+    m_speed->setObjectName(QStringLiteral("speed"));
     m_log->setReadOnly(true);
     m_log->setMaximumBlockCount(5000);
     m_log->setPlaceholderText(tr("The run's log appears here."));

@@ -28,6 +28,9 @@ nlohmann::json toJson(const Evaluation &e) {
     nlohmann::json json = metricsJson(e.classes, e.metrics, e.intervals);
     json["classes"] = e.classes;
     json["skipped"] = e.skipped;
+    json["ece"] = e.ece;
+    json["temperature"] = e.calibration ? e.calibration->temperature : 1.0;
+    json["ece_calibrated"] = e.eceCalibrated;
     return json;
 }
 
@@ -39,8 +42,14 @@ void printText(const Evaluation &e) {
     std::cout << "\naccuracy          " << m.accuracy << "  [" << e.intervals.accuracy.low << ", "
               << e.intervals.accuracy.high << "]\nbalanced accuracy " << m.balancedAccuracy << "  ["
               << e.intervals.balancedAccuracy.low << ", " << e.intervals.balancedAccuracy.high
-              << "]\nmacro-F1          " << m.macroF1
-              << "\n\nclass       precision recall   f1      AUC    support\n";
+              << "]\nmacro-F1          " << m.macroF1 << "\ncalibration error " << e.ece
+              << " (expected, 15 bins)";
+    if (e.calibration)
+        std::cout << "; " << e.eceCalibrated << " with the model's temperature "
+                  << e.calibration->temperature;
+    else
+        std::cout << "; the model has no temperature (cxr calibrate fits one)";
+    std::cout << "\n\nclass       precision recall   f1      AUC    support\n";
     for (std::size_t c = 0; c < e.classes.size(); ++c) {
         const ClassMetrics &cm = m.perClass[c];
         std::cout << std::left << std::setw(12) << e.classes[c] << std::right << std::setw(8)

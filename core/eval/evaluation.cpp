@@ -4,6 +4,7 @@
 #include "compute_threads.h"
 #include "data/task.h"
 #include "errors.h"
+#include "eval/calibration.h"
 #include "eval/network_predictions.h"
 #include "models/device.h"
 #include "weights/checkpoint.h"
@@ -55,6 +56,17 @@ Evaluation evaluateModel(const std::filesystem::path &model,
     evaluation.metrics = evaluation.predictions.metrics();
     evaluation.intervals = bootstrapIntervals(
         evaluation.predictions.labels, evaluation.predictions.probabilities, classes);
+    evaluation.calibration = calibrationFromMetadata(checkpoint.metadataJson);
+    evaluation.ece = expectedCalibrationError(
+        evaluation.predictions.probabilities, evaluation.predictions.labels, classes);
+    evaluation.eceCalibrated =
+        evaluation.calibration
+            ? expectedCalibrationError(applyTemperature(evaluation.predictions.probabilities,
+                                                        classes,
+                                                        evaluation.calibration->temperature),
+                                       evaluation.predictions.labels,
+                                       classes)
+            : evaluation.ece;
     return evaluation;
 }
 

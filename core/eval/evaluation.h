@@ -2,10 +2,12 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "data/dataset_index.h"
+#include "eval/calibration.h"
 #include "eval/metrics.h"
 #include "eval/predictions.h"
 #include "progress.h"
@@ -28,6 +30,11 @@ struct Evaluation {
     Metrics metrics;
     MetricIntervals intervals; // 95% bootstrap
     std::size_t skipped = 0;   // images that failed to decode
+    // The predictions above are the network's own softmax (temperature 1);
+    // the model's stored calibration, if it has one, and the expected
+    // calibration error (15 bins) without and with it.
+    std::optional<Calibration> calibration;
+    double ece = 0, eceCalibrated = 0;
 };
 
 // Evaluates the model file `model` on the `split` images of `index`

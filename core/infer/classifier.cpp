@@ -14,6 +14,7 @@
 #include <torch/utils.h>
 
 #include "data/image_decode.h"
+#include "eval/calibration.h"
 #include "explain/grad_cam.h"
 #include "explain/heatmap_geometry.h"
 #include "infer/inference_network.h"
@@ -30,7 +31,8 @@ struct Classifier::Impl {
     Preprocessing preprocessing;
     std::string arch;
     FeatureGrid grid;
-    std::mutex mutex; // serialises forward passes
+    double temperature = 1.0; // temperature scaling stored in the model (1: none)
+    std::mutex mutex;         // serialises forward passes
 };
 
 Classifier::Classifier(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -52,12 +54,15 @@ Classifier Classifier::load(const std::filesystem::path &file, const std::string
     impl->preprocessing = checkpoint.preprocessing;
     impl->arch = architectureName(checkpoint.arch);
     impl->grid = featureGrid(checkpoint.arch);
+    if (const auto calibration = calibrationFromMetadata(checkpoint.metadataJson))
+        impl->temperature = calibration->temperature;
     return Classifier(std::move(impl));
 }
 
 const std::vector<std::string> &Classifier::classes() const { return m_impl->classes; }
 const Preprocessing &Classifier::preprocessing() const { return m_impl->preprocessing; }
 const std::string &Classifier::architecture() const { return m_impl->arch; }
+double Classifier::temperature() const { return m_impl->temperature; }
 
 namespace {
 
@@ -68,8 +73,10 @@ torch::Tensor inputTensor(const cv::Mat &gray, const Preprocessing &p) {
     return input;
 }
 
-Prediction fromLogits(const torch::Tensor &logits) {
-    const torch::Tensor probabilities = at::softmax(logits.to(at::kCPU), 1)[0].contiguous();
+// Probabilities by softmax(logits / temperature): the model's calibration.
+Prediction fromLogits(const torch::Tensor &logits, double temperature) {
+    const torch::Tensor probabilities =
+        at::softmax(logits.to(at::kCPU) / temperature, 1)[0].contiguous();
     Prediction prediction;
     prediction.probabilities.assign(probabilities.data_ptr<float>(),
                                     probabilities.data_ptr<float>() + probabilities.numel());
@@ -226,7 +233,7 @@ Explanation Classifier::explain(const cv::Mat &gray,
             heatmap /= peak;
     }
     Explanation explanation;
-    explanation.prediction = fromLogits(cam.logits);
+    explanation.prediction = fromLogits(cam.logits, m_impl->temperature);
     explanation.targetClass = cam.targetClass;
     explanation.heatmap = heatmap;
     return explanation;
@@ -237,8 +244,8 @@ Prediction Classifier::predict(const cv::Mat &gray) const {
 
     std::lock_guard lock(m_impl->mutex);
     torch::InferenceMode inference; // thread-local: made on the calling thread
-    return fromLogits(m_impl->fast ? m_impl->fast->forward(input)
-                                   : m_impl->network->forward(input));
+    return fromLogits(m_impl->fast ? m_impl->fast->forward(input) : m_impl->network->forward(input),
+                      m_impl->temperature);
 }
 
 Prediction Classifier::predictFile(const std::filesystem::path &image) const {

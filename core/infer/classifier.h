@@ -29,7 +29,7 @@ struct Explanation {
 };
 
 // A trained model ready to classify images: loaded once from a checkpoint,
-// preprocessing exactly as stored in it. No LibTorch types in this header,
+// preprocessing and calibration exactly as stored in it. No LibTorch types in this header,
 // so the UI can hold one. Thread-safe: calls are serialised internally, so
 // one worker thread can classify while another thread asks for classes().
 // Owns its own copy of the network, never shared with a training run.
@@ -49,6 +49,10 @@ class Classifier {
     const std::vector<std::string> &classes() const;
     const Preprocessing &preprocessing() const;
     const std::string &architecture() const;
+    // The temperature its probabilities are scaled by (softmax(logits / T)),
+    // fitted on validation images and stored in the model; 1 for a model
+    // without calibration. See eval/calibration.h.
+    double temperature() const;
 
     // Classifies a decoded image (CV_32FC1 in [0, 1], any size).
     Prediction predict(const cv::Mat &gray) const;

@@ -256,13 +256,21 @@ void RunDirectory::writeConfusion(const std::string &split,
 }
 
 void RunDirectory::writeSummary(const RunSummary &s) const {
-    const nlohmann::json summary = {
+    nlohmann::json summary = {
         {"classes", s.classes},
         {"epochs_run", s.epochsRun},
         {"best_epoch", s.bestEpoch},
         {"early_stopped", s.earlyStopped},
         {"images", {{"train", s.trainImages}, {"val", s.valImages}, {"test", s.testImages}}},
         {"test", metricsJson(s.classes, s.test, s.testIntervals)}};
+    if (s.calibration) {
+        summary["calibration"] = {{"temperature", s.calibration->temperature},
+                                  {"fitted_on", s.calibration->fittedOn},
+                                  {"val_ece", s.calibration->eceBefore},
+                                  {"val_ece_calibrated", s.calibration->eceAfter},
+                                  {"test_ece", s.testEce},
+                                  {"test_ece_calibrated", s.testEceCalibrated}};
+    }
     writeFileAtomically(m_dir / "summary.json", summary.dump(2) + "\n");
 }
 

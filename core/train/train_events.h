@@ -2,9 +2,11 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "eval/calibration.h"
 #include "eval/metrics.h"
 
 namespace cxr {
@@ -45,6 +47,11 @@ struct RunSummary {
     Metrics test;
     MetricIntervals testIntervals;
     std::size_t trainImages = 0, valImages = 0, testImages = 0;
+    // Temperature scaling fitted on the validation split and stored in
+    // best.pt (absent without validation images), and the test split's
+    // expected calibration error without and with it.
+    std::optional<Calibration> calibration;
+    double testEce = 0, testEceCalibrated = 0;
 };
 
 // Receives a run's events, from the thread that runs it. The CLI prints

@@ -65,6 +65,7 @@ class Trainer {
     void setUpTraining();
     void trainEpoch();
     Predictions predict(const std::vector<std::size_t> &samples);
+    std::optional<Calibration> calibrateBest();
     RunSummary testBest(bool earlyStopped);
     Checkpoint checkpoint(const RunProgress &progress) const;
     void saveLast();
@@ -357,6 +358,29 @@ void Trainer::trainEpoch() {
         m_observer.onEpoch(report);
 }
 
+// Temperature scaling (Guo et al. 2017) fitted on the validation split with
+// the best weights, written into best.pt so that every later prediction
+// uses it. Nothing without validation images.
+std::optional<Calibration> Trainer::calibrateBest() {
+    if (m_data.split.val.empty())
+        return std::nullopt;
+    const Predictions val = predict(m_data.split.val);
+    const Calibration calibration =
+        calibrate(val.probabilities, val.labels, val.classes, "the run's validation split");
+    if (m_run) {
+        Checkpoint best = loadCheckpoint(m_run->bestCheckpoint());
+        best.metadataJson = withCalibration(best.metadataJson, calibration);
+        saveCheckpoint(m_run->bestCheckpoint(), best);
+    }
+    std::ostringstream line;
+    line.precision(3);
+    line << "calibrated on " << val.size() << " validation images: temperature "
+         << calibration.temperature << ", expected calibration error " << calibration.eceBefore
+         << " -> " << calibration.eceAfter;
+    log(line.str());
+    return calibration;
+}
+
 RunSummary Trainer::testBest(bool earlyStopped) {
     // The best weights are rank 0's to read; every rank tests with them.
     if (m_run) {
@@ -367,6 +391,7 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     for (const at::Tensor &buffer : m_network->buffers())
         state.push_back(buffer);
     m_sync->shareTensors(state);
+    std::optional<Calibration> calibration = calibrateBest();
     const Predictions test = predict(m_data.split.test);
     RunSummary summary;
     summary.runDir = m_dir;
@@ -377,6 +402,14 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     summary.test = test.metrics();
     summary.testIntervals =
         bootstrapIntervals(test.labels, test.probabilities, m_data.classes(), 1000, m_config.seed);
+    summary.calibration = calibration;
+    if (calibration && !test.empty()) {
+        summary.testEce = expectedCalibrationError(test.probabilities, test.labels, test.classes);
+        summary.testEceCalibrated = expectedCalibrationError(
+            applyTemperature(test.probabilities, test.classes, calibration->temperature),
+            test.labels,
+            test.classes);
+    }
     summary.trainImages = m_data.split.train.size();
     summary.valImages = m_data.split.val.size();
     summary.testImages = m_data.split.test.size();

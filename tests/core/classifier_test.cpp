@@ -8,6 +8,7 @@
 #include <torch/types.h>
 
 #include "errors.h"
+#include "eval/calibration.h"
 #include "infer/classifier.h"
 #include "support/test_support.h"
 #include "weights/checkpoint.h"
@@ -71,6 +72,35 @@ double asymmetry(const cv::Mat &heatmap, int cvCode) {
 // too. That holds only if each heatmap is flipped back on the image, where
 // the cells really are, and not as a map (ResNet50's cell grid is not
 // centred on the input).
+// A model with a stored temperature gives softmax(logits / T): the same
+// prediction as without, with the probabilities the temperature implies.
+TEST(Classifier, AppliesTheModelsTemperature) {
+    test::TempDir dir;
+    const auto plainFile = writeModel(dir);
+    Checkpoint calibrated = loadCheckpoint(plainFile);
+    Calibration c;
+    c.temperature = 2.5;
+    c.fittedOn = "val";
+    calibrated.metadataJson = withCalibration(calibrated.metadataJson, c);
+    saveCheckpoint(dir / "calibrated.pt", calibrated);
+
+    const Classifier plain = Classifier::load(plainFile);
+    const Classifier scaled = Classifier::load(dir / "calibrated.pt");
+    EXPECT_DOUBLE_EQ(plain.temperature(), 1.0);
+    EXPECT_DOUBLE_EQ(scaled.temperature(), 2.5);
+    test::writeImage(dir / "x.png", test::gradientImage(100, 80));
+    const Prediction a = plain.predictFile(dir / "x.png");
+    const Prediction b = scaled.predictFile(dir / "x.png");
+    EXPECT_EQ(a.label, b.label);
+    const std::vector<float> expected = applyTemperature(a.probabilities, 3, 2.5);
+    for (std::size_t k = 0; k < 3; ++k)
+        EXPECT_NEAR(b.probabilities[k], expected[k], 1e-4);
+    cv::Mat gray;
+    test::gradientImage(100, 80).convertTo(gray, CV_32F, 1.0 / 255.0);
+    const Explanation e = scaled.explain(gray);
+    EXPECT_EQ(e.prediction.label, b.label);
+}
+
 TEST(Classifier, SmoothedHeatmapsKeepTheImagesSymmetry) {
     test::TempDir dir;
     // 160 px: a 5 x 5 map. (With 2 x 2 the average of a ramp and its mirror

@@ -6,6 +6,7 @@
 #include "data/dataset_scan.h"
 #include "data/phantoms.h"
 #include "errors.h"
+#include "eval/calibration.h"
 #include "support/model_fixture.h"
 #include "train/trainer.h"
 #include "weights/checkpoint.h"
@@ -40,7 +41,10 @@ class Recorder : public TrainObserver {
             cancel->cancel();
     }
     void onEpoch(const EpochReport &report) override { epochs.push_back(report); }
-    void onFinished(const RunSummary &) override { finished = true; }
+    void onFinished(const RunSummary &s) override {
+        finished = true;
+        summary = s;
+    }
     void onFailed(const std::string &message) override { failure = message; }
     void onCancelled() override { cancelled = true; }
 
@@ -51,6 +55,7 @@ class Recorder : public TrainObserver {
     std::vector<EpochReport> epochs;
     bool finished = false, cancelled = false;
     std::string failure;
+    RunSummary summary;
 };
 
 std::string metricsWithoutTimes(const fs::path &run) {
@@ -210,6 +215,19 @@ TEST(Trainer, FrozenBackboneFastPathTrainsOnlyTheHead) {
     }
     EXPECT_NE(test::readFile(dir / "run" / "log.txt").find("features computed once"),
               std::string::npos);
+
+    // The run ends calibrated: a temperature fitted on the validation
+    // split, stored in best.pt and reported with the test split's ECE.
+    const auto calibration = calibrationFromMetadata(best.metadataJson);
+    ASSERT_TRUE(calibration.has_value());
+    EXPECT_GT(calibration->temperature, 0.05);
+    EXPECT_GT(calibration->images, 0u);
+    ASSERT_TRUE(recorder.summary.calibration.has_value());
+    EXPECT_DOUBLE_EQ(recorder.summary.calibration->temperature, calibration->temperature);
+    const auto summary = nlohmann::json::parse(test::readFile(dir / "run" / "summary.json"));
+    ASSERT_TRUE(summary.contains("calibration"));
+    EXPECT_DOUBLE_EQ(summary["calibration"]["temperature"].get<double>(), calibration->temperature);
+    EXPECT_TRUE(summary["calibration"].contains("test_ece_calibrated"));
 }
 
 // With augmentation the images change every epoch, so the frozen backbone

@@ -47,9 +47,45 @@ TEST(CliTrain, TrainsAndEvaluatesOnTheRealSample) {
     EXPECT_GE(accuracy, json["accuracy_ci95"][0].get<double>());
     EXPECT_LE(accuracy, json["accuracy_ci95"][1].get<double>());
 
+    // The run calibrated best.pt on its validation split; eval reports the
+    // calibration error without and with the model's temperature.
+    EXPECT_GT(json["temperature"].get<double>(), 0.05);
+    EXPECT_NE(json["temperature"].get<double>(), 1.0);
+    EXPECT_GE(json["ece"].get<double>(), 0.0);
+    EXPECT_GE(json["ece_calibrated"].get<double>(), 0.0);
+    const auto summary = nlohmann::json::parse(test::readFile(run / "summary.json"));
+    EXPECT_EQ(summary["calibration"]["temperature"], json["temperature"]);
+
     const test::CliResult text = test::runCli({"eval", (run / "best.pt").string(), data});
     EXPECT_EQ(text.exitCode, 0);
     EXPECT_NE(text.out.find("balanced accuracy"), std::string::npos) << text.out;
+    EXPECT_NE(text.out.find("calibration error"), std::string::npos) << text.out;
+
+    // cxr calibrate fits a temperature on a split and writes a copy; the
+    // original stays as it was unless --in-place is asked for.
+    const std::string before = test::readFile(run / "best.pt");
+    const test::CliResult neither =
+        test::runCli({"calibrate", (run / "best.pt").string(), data, "--split", "test"});
+    EXPECT_EQ(neither.exitCode, 2);
+    EXPECT_NE(neither.err.find("--in-place"), std::string::npos) << neither.err;
+    const test::CliResult calibrated = test::runCli({"calibrate",
+                                                     (run / "best.pt").string(),
+                                                     data,
+                                                     "--split",
+                                                     "test",
+                                                     "--out",
+                                                     (dir / "calibrated.pt").string(),
+                                                     "--json"});
+    ASSERT_EQ(calibrated.exitCode, 0) << calibrated.err;
+    const auto fit = nlohmann::json::parse(calibrated.out);
+    EXPECT_EQ(fit["images"], 40);
+    EXPECT_LE(fit["ece_calibrated"].get<double>(), fit["ece"].get<double>() + 0.05);
+    EXPECT_EQ(test::readFile(run / "best.pt"), before);
+    const test::CliResult recheck =
+        test::runCli({"eval", (dir / "calibrated.pt").string(), data, "--json"});
+    ASSERT_EQ(recheck.exitCode, 0) << recheck.err;
+    EXPECT_DOUBLE_EQ(nlohmann::json::parse(recheck.out)["temperature"].get<double>(),
+                     fit["temperature"].get<double>());
 
     // The folder now holds a run: a second train without --resume refuses.
     const test::CliResult again =
