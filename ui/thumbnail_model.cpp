@@ -116,7 +116,9 @@ void ThumbnailModel::request(std::size_t sample) const {
             [self, sample, image, generation] { self->store(sample, image, generation); },
             Qt::QueuedConnection);
     });
-    const_cast<QThreadPool &>(m_pool).start(job);
+    // Newest first: after a fling the rows on screen are decoded before
+    // the ones it scrolled past, which still fill the cache afterwards.
+    const_cast<QThreadPool &>(m_pool).start(job, ++m_requests);
 }
 
 void ThumbnailModel::store(std::size_t sample, const QImage &image, quint64 generation) {

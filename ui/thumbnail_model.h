@@ -52,7 +52,8 @@ class ThumbnailModel : public QAbstractListModel {
     mutable std::unordered_map<std::size_t, QImage> m_cache;
     mutable std::list<std::size_t> m_recent; // most recent at the front
     mutable std::unordered_set<std::size_t> m_pending;
-    quint64 m_generation = 0; // bumped when the dataset changes; stale results are dropped
+    quint64 m_generation = 0;   // bumped when the dataset changes; stale results are dropped
+    mutable int m_requests = 0; // the priority of the next decode: the newest runs first
     QThreadPool m_pool;
     QImage m_placeholder;
 };

@@ -46,7 +46,10 @@ class EventLoopProbe {
         m_timer.setInterval(10);
         QObject::connect(&m_timer, &QTimer::timeout, [this] {
             const qint64 now = m_clock.elapsed();
-            m_worst = std::max(m_worst, now - m_last);
+            if (now - m_last > m_worst) {
+                m_worst = now - m_last;
+                m_worstAt = now;
+            }
             m_last = now;
             ++m_ticks;
         });
@@ -57,7 +60,8 @@ class EventLoopProbe {
     void report(const char *work) {
         m_timer.stop();
         std::cout << "[          ] longest GUI event-loop gap while " << work << ": " << m_worst
-                  << " ms over " << m_ticks << " ticks\n";
+                  << " ms over " << m_ticks << " ticks (ending " << m_worstAt << " ms in, of "
+                  << m_clock.elapsed() << ")\n";
         ::testing::Test::RecordProperty("max_event_loop_gap_ms", static_cast<int>(m_worst));
         EXPECT_GE(m_ticks, 2);
         EXPECT_LT(m_worst, kMaxGapMs) << "the GUI thread was blocked while " << work;
@@ -66,7 +70,7 @@ class EventLoopProbe {
   private:
     QTimer m_timer;
     QElapsedTimer m_clock;
-    qint64 m_last = 0, m_worst = 0;
+    qint64 m_last = 0, m_worst = 0, m_worstAt = 0;
     int m_ticks = 0;
 };
 
@@ -91,6 +95,14 @@ const std::filesystem::path &sixThousandImages() {
 
 QString qpath(const std::filesystem::path &path) { return QString::fromStdString(path.string()); }
 
+// Shows a page and lets its first paint happen (fonts are loaded on a
+// process's first paint): the probes measure the work, not the start-up.
+void showAndSettle(QWidget &page) {
+    page.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&page));
+    QTest::qWait(200);
+}
+
 // The process's resident set size now (VmRSS), in MB.
 long residentMegabytes() {
     std::ifstream status("/proc/self/status");
@@ -105,7 +117,7 @@ TEST(EventLoopProbe, OpeningASixThousandImageDatasetAndFlingingItsGrid) {
     const std::filesystem::path data = sixThousandImages();
     ui::DatasetPage page;
     page.resize(1280, 800);
-    page.show();
+    showAndSettle(page);
     QSignalSpy loaded(&page, &ui::DatasetPage::datasetLoaded);
     {
         EventLoopProbe probe;
@@ -142,7 +154,7 @@ TEST(EventLoopProbe, OpeningASixThousandImageDatasetAndFlingingItsGrid) {
 TEST(EventLoopProbe, ComputingHistogramsOfSixThousandImages) {
     const auto index = std::make_shared<const DatasetIndex>(scan(sixThousandImages()));
     ui::ChartsPage page;
-    page.show();
+    showAndSettle(page);
     QSignalSpy ready(&page, &ui::ChartsPage::histogramsReady);
     EventLoopProbe probe;
     QElapsedTimer clock;
@@ -164,7 +176,7 @@ TEST(EventLoopProbe, LoadingAModelAndExplainingWithFourByFourShifts) {
                    makeCheckpoint(*network, {"NORMAL", "BACTERIA", "VIRUS", "COVID19"}, p));
     ui::ClassifyPage page;
     page.resize(1280, 800);
-    page.show();
+    showAndSettle(page);
     QSignalSpy loaded(&page, &ui::ClassifyPage::modelLoaded);
     QSignalSpy shown(&page, &ui::ClassifyPage::imageShown);
     {
@@ -188,7 +200,7 @@ TEST(EventLoopProbe, TrainingWithLiveCharts) {
     writePhantomDataset(dir / "data", PhantomOptions{6, 2, 48}); // train, test per class; px
     ui::TrainingPage page;
     page.resize(1280, 800);
-    page.show();
+    showAndSettle(page);
     page.setDataset(qpath(dir / "data"));
     TrainConfig config;
     config.init = "scratch";
