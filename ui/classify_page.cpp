@@ -354,8 +354,6 @@ void ClassifyPage::addImages(const QStringList &paths) {
         m_runner->predictAll(m_images->unpredicted());
 }
 
-void ClassifyPage::removeSelectedImages() { m_images->removeSelected(); }
-
 void ClassifyPage::onImagesRemoved(const QStringList &files) {
     if (m_current && files.contains(m_current->file)) {
         m_runner->cancel();

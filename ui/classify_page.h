@@ -54,7 +54,6 @@ class ClassifyPage : public QWidget {
     void chooseModel();
     void chooseImages();
     void exportOverlay();
-    void removeSelectedImages();
     void exportTable();
 
   public:

@@ -8,20 +8,13 @@
 #include <functional>
 
 #include "infer/batch_predict.h"
+#include "numeric_item.h"
 
 namespace cxr::ui {
 namespace {
 
 constexpr int kPathRole = Qt::UserRole;
 constexpr int kLabelRole = Qt::UserRole + 1; // predicted class index, -1 none
-
-// A cell that sorts by its number, not its text.
-class NumberItem : public QTableWidgetItem {
-  public:
-    bool operator<(const QTableWidgetItem &other) const override {
-        return data(Qt::UserRole).toDouble() < other.data(Qt::UserRole).toDouble();
-    }
-};
 
 } // namespace
 
@@ -145,11 +138,7 @@ void ImageTable::setPrediction(const QString &file,
             kLabel,
             new QTableWidgetItem(QString::fromStdString(classes[static_cast<std::size_t>(label)])));
     const auto number = [](double value) {
-        auto *cell = new NumberItem;
-        cell->setData(Qt::DisplayRole, QString::number(value, 'f', 3));
-        cell->setData(Qt::UserRole, value);
-        cell->setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-        return cell;
+        return new NumericItem(QString::number(value, 'f', 3), value);
     };
     setItem(row, kProbability, number(probabilities[static_cast<std::size_t>(label)]));
     for (std::size_t c = 0; c < probabilities.size(); ++c)

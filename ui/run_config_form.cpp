@@ -29,19 +29,24 @@ QDoubleSpinBox *probabilityBox(QWidget *parent) {
     return box;
 }
 
-// Whether `c` is still preset `name`: the preset defines everything but the
-// sizes, epochs and seed (which the form keeps when a preset is chosen) and
-// where CheXNet's weights file lies.
+// A preset defines everything but the sizes, epochs and seed, which the
+// form keeps from `current` when a preset is chosen.
+TrainConfig presetKeeping(TrainConfig preset, const TrainConfig &current) {
+    preset.epochs = current.epochs;
+    preset.batchSize = current.batchSize;
+    preset.imageSize = current.imageSize;
+    preset.seed = current.seed;
+    return preset;
+}
+
+// Whether `c` is still preset `name` (where CheXNet's weights file lies
+// does not count).
 bool matchesPreset(const TrainConfig &c, const std::string &name) {
     const std::optional<TrainConfig> preset = presetConfig(name);
     if (!preset)
         return false;
-    TrainConfig expected = *preset;
+    TrainConfig expected = presetKeeping(*preset, c);
     expected.preset = c.preset;
-    expected.epochs = c.epochs;
-    expected.batchSize = c.batchSize;
-    expected.imageSize = c.imageSize;
-    expected.seed = c.seed;
     expected.chexnetWeights = c.chexnetWeights;
     return differingFields(expected, c).empty();
 }
@@ -205,14 +210,7 @@ void RunConfigForm::applyPreset(int index) {
     const QString name = m_preset->itemData(index).toString();
     if (name.isEmpty() || m_filling)
         return;
-    TrainConfig preset = *presetConfig(name.toStdString());
-    // Keep what does not define the preset (sizes, epochs, seed).
-    const TrainConfig current = config();
-    preset.epochs = current.epochs;
-    preset.batchSize = current.batchSize;
-    preset.imageSize = current.imageSize;
-    preset.seed = current.seed;
-    setConfig(preset);
+    setConfig(presetKeeping(*presetConfig(name.toStdString()), config()));
     if (m_autoFolder == m_runFolder->text() || m_runFolder->text().isEmpty())
         m_runFolder->setText(m_autoFolder = newRunFolder());
 }

@@ -6,9 +6,9 @@
 #include <QFileInfo>
 #include <QFutureWatcher>
 
-#include <nlohmann/json.hpp>
-
 #include <QtConcurrent/QtConcurrentRun>
+
+#include "train/run_catalog.h"
 
 namespace cxr::ui {
 namespace {
@@ -41,16 +41,11 @@ RunSnapshot RunSnapshot::read(const QString &dir) {
         snapshot.confusion.reset(); // torn while being written: the next look reads it
     }
     snapshot.logTail = tailOf(QDir(dir).filePath(QStringLiteral("log.txt")), 200);
-    try {
-        if (const auto summary = RunDirectory::readSummary(path)) {
-            snapshot.finished = true;
-            const nlohmann::json test = summary->value("test", nlohmann::json::object());
-            snapshot.testAccuracy = test.value("accuracy", -1.0);
-            snapshot.testBalancedAccuracy = test.value("balanced_accuracy", -1.0);
-        }
-    } catch (const std::exception &) {
-        snapshot.finished = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("summary.json")));
+    if (const auto scores = readTestScores(path)) {
+        snapshot.testAccuracy = scores->accuracy;
+        snapshot.testBalancedAccuracy = scores->balancedAccuracy;
     }
+    snapshot.finished = QFileInfo::exists(QDir(dir).filePath(QStringLiteral("summary.json")));
     return snapshot;
 }
 

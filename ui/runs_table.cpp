@@ -13,23 +13,12 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "numeric_item.h"
+
 namespace cxr::ui {
 namespace {
 
-constexpr int kDirRole = Qt::UserRole;
-constexpr int kSortRole = Qt::UserRole + 1;
-
-// A cell that sorts by a number (a score, -1 for "none yet") while showing text.
-class SortedItem : public QTableWidgetItem {
-  public:
-    SortedItem(const QString &text, double key) : QTableWidgetItem(text) {
-        setData(kSortRole, key);
-        setTextAlignment(Qt::AlignRight | Qt::AlignVCenter);
-    }
-    bool operator<(const QTableWidgetItem &other) const override {
-        return data(kSortRole).toDouble() < other.data(kSortRole).toDouble();
-    }
-};
+constexpr int kDirRole = Qt::UserRole; // on the run's name cell
 
 QString score(double value) {
     return value < 0 ? QStringLiteral("–") : QString::number(value, 'f', 3);
@@ -147,18 +136,18 @@ void RunsTable::showRuns(const std::vector<RunOverview> &runs) {
         m_table->setItem(
             row,
             4,
-            new SortedItem(QStringLiteral("%1 / %2").arg(run.epochs).arg(run.config.epochs),
-                           run.epochs));
+            new NumericItem(QStringLiteral("%1 / %2").arg(run.epochs).arg(run.config.epochs),
+                            run.epochs));
         m_table->setItem(
             row,
             5,
-            new SortedItem(
+            new NumericItem(
                 run.bestValBalanced < 0
                     ? score(-1)
                     : QStringLiteral("%1 (%2)").arg(score(run.bestValBalanced)).arg(run.bestEpoch),
                 run.bestValBalanced));
-        m_table->setItem(row, 6, new SortedItem(score(run.testAccuracy), run.testAccuracy));
-        m_table->setItem(row, 7, new SortedItem(score(run.testBalanced), run.testBalanced));
+        m_table->setItem(row, 6, new NumericItem(score(run.testAccuracy), run.testAccuracy));
+        m_table->setItem(row, 7, new NumericItem(score(run.testBalanced), run.testBalanced));
         m_table->setItem(row, 8, new QTableWidgetItem(QString::fromStdString(run.started)));
     }
     m_table->setSortingEnabled(true);

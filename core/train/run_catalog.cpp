@@ -39,20 +39,27 @@ RunOverview overviewOf(const fs::path &dir) {
             run.bestEpoch = row.epoch;
         }
     }
-    try {
-        if (const auto summary = RunDirectory::readSummary(dir)) {
-            run.finished = true;
-            const nlohmann::json test = summary->value("test", nlohmann::json::object());
-            run.testAccuracy = test.value("accuracy", -1.0);
-            run.testBalanced = test.value("balanced_accuracy", -1.0);
-        }
-    } catch (const std::exception &) {
-        // A summary being written: the run shows as unfinished.
+    if (const auto scores = readTestScores(dir)) {
+        run.finished = true;
+        run.testAccuracy = scores->accuracy;
+        run.testBalanced = scores->balancedAccuracy;
     }
     return run;
 }
 
 } // namespace
+
+std::optional<TestScores> readTestScores(const fs::path &dir) {
+    try {
+        const auto summary = RunDirectory::readSummary(dir);
+        if (!summary)
+            return std::nullopt;
+        const nlohmann::json test = summary->value("test", nlohmann::json::object());
+        return TestScores{test.value("accuracy", -1.0), test.value("balanced_accuracy", -1.0)};
+    } catch (const std::exception &) {
+        return std::nullopt; // a summary being written counts as not there yet
+    }
+}
 
 std::vector<RunOverview> listRuns(const fs::path &folder) {
     std::vector<RunOverview> runs;

@@ -2,12 +2,20 @@
 #pragma once
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "train/train_config.h"
 
 namespace cxr {
+
+// The test accuracy and balanced accuracy in a run's summary.json, once the
+// run has finished (nullopt before, or while the file is being written).
+struct TestScores {
+    double accuracy = -1, balancedAccuracy = -1; // -1 when the summary lacks one
+};
+std::optional<TestScores> readTestScores(const std::filesystem::path &dir);
 
 // What a list of past runs shows of one run folder, read through
 // RunDirectory (the owner of the format).
