@@ -21,6 +21,7 @@ namespace {
 const char *const kReadingOrder[] = {"README.md",
                                      "docs/install.md",
                                      "docs/training.md",
+                                     "docs/evaluation.md",
                                      "docs/explain.md",
                                      "docs/weights.md",
                                      "docs/reliability.md",

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// `cxr calibrate MODEL.pt DATASET (--out FILE | --in-place) [--split val]`
+// `cxr calibrate MODEL.pt DATASET (--out FILE | --in-place) [--split val]
+//  [--goal CLASS:GOAL]...`
 #include <iomanip>
 #include <iostream>
 #include <memory>
@@ -12,6 +13,8 @@
 #include "errors.h"
 #include "eval/calibration.h"
 #include "eval/evaluation.h"
+#include "eval/metrics_json.h"
+#include "eval/validation_fit.h"
 #include "weights/checkpoint.h"
 
 namespace cxr::cli {
@@ -19,6 +22,7 @@ namespace {
 
 struct CalibrateArgs {
     std::string model, dataset, out, split = "val";
+    std::vector<std::string> goals; // CLASS:GOAL
     bool inPlace = false, json = false;
     int threads = 0;
 };
@@ -35,6 +39,9 @@ int runCalibrate(const CalibrateArgs &args) {
         return 2;
     }
     try {
+        ClassGoals goals; // read first: a typo should not wait for an evaluation
+        for (const std::string &text : args.goals)
+            goals.push_back(parseClassGoal(text));
         const DatasetIndex index = scan(args.dataset);
         ProgressLine progress("calibrate");
         EvaluationOptions options;
@@ -44,30 +51,43 @@ int runCalibrate(const CalibrateArgs &args) {
                 progress.update(done, total);
             });
         progress.finish();
-        const Calibration calibration =
-            calibrate(e.predictions.probabilities,
-                      e.predictions.labels,
-                      e.predictions.classes,
-                      std::string(splitName(*split)) + " split of " + args.dataset);
+        if (goals.empty())
+            goals = goalsOf(e.operatingPoints); // refit the model's own goals
+        const ValidationFit fit =
+            fitOnValidation(e.uncalibratedProbabilities,
+                            e.predictions.labels,
+                            e.classes,
+                            goals,
+                            std::string(splitName(*split)) + " split of " + args.dataset);
+        for (const std::string &note : fit.notes)
+            std::cerr << "cxr calibrate: " << note << "\n";
         Checkpoint checkpoint = loadCheckpoint(args.model);
-        checkpoint.metadataJson = withCalibration(checkpoint.metadataJson, calibration);
+        checkpoint.metadataJson = withValidationFit(checkpoint.metadataJson, fit);
         const std::string out = args.inPlace ? args.model : args.out;
         saveCheckpoint(out, checkpoint); // atomic: the old file stays whole until the new one is
+        const Calibration &calibration = fit.calibration;
         if (args.json) {
             std::cout << nlohmann::json{{"model", out},
                                         {"temperature", calibration.temperature},
                                         {"fitted_on", calibration.fittedOn},
                                         {"images", calibration.images},
                                         {"ece", calibration.eceBefore},
-                                        {"ece_calibrated", calibration.eceAfter}}
+                                        {"ece_calibrated", calibration.eceAfter},
+                                        {"operating_points", operatingPointsJson(fit.points, {})}}
                              .dump(2)
                       << "\n";
         } else {
             std::cout << std::fixed << std::setprecision(3) << "temperature "
                       << calibration.temperature << " fitted on " << calibration.images << " "
                       << splitName(*split) << " images; expected calibration error "
-                      << calibration.eceBefore << " -> " << calibration.eceAfter << "\nwrote "
-                      << out << "\n";
+                      << calibration.eceBefore << " -> " << calibration.eceAfter << "\n";
+            for (const OperatingPoint &p : fit.points)
+                std::cout << p.className << " " << goalText(p.goal) << ": threshold " << p.threshold
+                          << " (sensitivity " << p.fitted.sensitivity << ", specificity "
+                          << p.fitted.specificity
+                          << (p.goalMet ? ")" : "; the goal is out of reach, the closest kept)")
+                          << "\n";
+            std::cout << "wrote " << out << "\n";
         }
         return 0;
     } catch (const std::exception &e) {
@@ -82,14 +102,18 @@ void addCalibrateCommand(CLI::App &app, int &exitCode) {
     auto args = std::make_shared<CalibrateArgs>();
     CLI::App *cmd = app.add_subcommand(
         "calibrate",
-        "Fit temperature scaling (Guo et al. 2017) on a dataset split and store it in the model; "
-        "predict, explain, eval and the app then use it. Fit on validation images, never on the "
-        "images you report results on");
+        "Fit temperature scaling (Guo et al. 2017) and an operating point per class on a "
+        "dataset split and store them in the model; predict, explain, eval and the app then use "
+        "them. Fit on validation images, never on the images you report results on");
     cmd->add_option("model", args->model, "Model file (.pt)")->required();
     cmd->add_option("dataset", args->dataset, "Dataset folder or CoronaHack CSV")->required();
     cmd->add_option("--split", args->split, "train, val or test")->capture_default_str();
     cmd->add_option("--out", args->out, "Write the calibrated model here");
     cmd->add_flag("--in-place", args->inPlace, "Add the calibration to MODEL itself");
+    cmd->add_option("--goal",
+                    args->goals,
+                    "CLASS:GOAL, GOAL youden, sensitivity>=X or specificity>=X (repeatable; "
+                    "default: the model's own goals, else youden for every class)");
     cmd->add_option("--threads", args->threads, "Compute threads (0 = all cores)")
         ->capture_default_str();
     cmd->add_flag("--json", args->json, "Print JSON");

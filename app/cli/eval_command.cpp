@@ -30,8 +30,48 @@ nlohmann::json toJson(const Evaluation &e) {
     json["skipped"] = e.skipped;
     json["ece"] = e.ece;
     json["temperature"] = e.calibration ? e.calibration->temperature : 1.0;
-    json["ece_calibrated"] = e.eceCalibrated;
+    if (e.calibration)
+        json["ece_uncalibrated"] = e.eceUncalibrated;
+    json.update(curvesJson(e.classes, e.curves));
+    json["operating_points"] = operatingPointsJson(e.operatingPoints, e.atOperatingPoints);
     return json;
+}
+
+void printInterval(const Interval &i) { std::cout << "  [" << i.low << ", " << i.high << "]"; }
+
+void printPerClass(const Evaluation &e) {
+    std::cout << "\nclass        sensitivity     specificity     PPV             NPV"
+                 "             AUC              support\n";
+    for (std::size_t c = 0; c < e.classes.size(); ++c) {
+        const ClassMetrics &cm = e.metrics.perClass[c];
+        const ClassIntervals &ci = e.intervals.perClass[c];
+        std::cout << std::left << std::setw(12) << e.classes[c] << std::right;
+        const std::pair<double, Interval> cells[] = {{cm.recall, ci.sensitivity},
+                                                     {cm.specificity, ci.specificity},
+                                                     {cm.precision, ci.ppv},
+                                                     {cm.npv, ci.npv},
+                                                     {cm.auc, ci.auc}};
+        for (const auto &[value, interval] : cells)
+            std::cout << " " << std::setw(5) << value << " (" << std::setw(4) << interval.low << "-"
+                      << std::setw(4) << interval.high << ")";
+        std::cout << std::setw(8) << cm.support << "\n";
+    }
+    std::cout << "(95% bootstrap intervals in parentheses; PPV and NPV depend on how common "
+                 "each class is in these images)\n";
+}
+
+void printOperatingPoints(const Evaluation &e) {
+    if (e.operatingPoints.empty())
+        return;
+    std::cout << "\noperating points (class called when its probability >= threshold)\n";
+    for (std::size_t i = 0; i < e.operatingPoints.size(); ++i) {
+        const OperatingPoint &p = e.operatingPoints[i];
+        const BinaryResult &r = e.atOperatingPoints[i];
+        std::cout << std::left << std::setw(12) << p.className << std::right << " "
+                  << goalText(p.goal) << " at " << p.threshold << ": sensitivity " << r.sensitivity
+                  << ", specificity " << r.specificity << ", PPV " << r.ppv << ", NPV " << r.npv
+                  << " (chosen on " << p.fittedOn << ")\n";
+    }
 }
 
 void printText(const Evaluation &e) {
@@ -39,23 +79,21 @@ void printText(const Evaluation &e) {
     std::cout << std::fixed << std::setprecision(3) << m.count << " images";
     if (e.skipped)
         std::cout << " (" << e.skipped << " could not be decoded)";
-    std::cout << "\naccuracy          " << m.accuracy << "  [" << e.intervals.accuracy.low << ", "
-              << e.intervals.accuracy.high << "]\nbalanced accuracy " << m.balancedAccuracy << "  ["
-              << e.intervals.balancedAccuracy.low << ", " << e.intervals.balancedAccuracy.high
-              << "]\nmacro-F1          " << m.macroF1 << "\ncalibration error " << e.ece
-              << " (expected, 15 bins)";
+    std::cout << "\naccuracy          " << m.accuracy;
+    printInterval(e.intervals.accuracy);
+    std::cout << "\nbalanced accuracy " << m.balancedAccuracy;
+    printInterval(e.intervals.balancedAccuracy);
+    std::cout << "\nmacro-F1          " << m.macroF1;
+    printInterval(e.intervals.macroF1);
+    std::cout << "\ncalibration error " << e.ece << " (expected, 15 bins)";
     if (e.calibration)
-        std::cout << "; " << e.eceCalibrated << " with the model's temperature "
-                  << e.calibration->temperature;
+        std::cout << " with the model's temperature " << e.calibration->temperature << "; "
+                  << e.eceUncalibrated << " without";
     else
         std::cout << "; the model has no temperature (cxr calibrate fits one)";
-    std::cout << "\n\nclass       precision recall   f1      AUC    support\n";
-    for (std::size_t c = 0; c < e.classes.size(); ++c) {
-        const ClassMetrics &cm = m.perClass[c];
-        std::cout << std::left << std::setw(12) << e.classes[c] << std::right << std::setw(8)
-                  << cm.precision << std::setw(8) << cm.recall << std::setw(8) << cm.f1
-                  << std::setw(8) << cm.auc << std::setw(8) << cm.support << "\n";
-    }
+    std::cout << "\n";
+    printPerClass(e);
+    printOperatingPoints(e);
     std::cout << "\nconfusion (rows: true, columns: predicted)\n" << std::setw(12) << "";
     for (const auto &c : e.classes)
         std::cout << std::setw(10) << c;

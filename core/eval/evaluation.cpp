@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 #include "eval/evaluation.h"
 
+#include <algorithm>
+
 #include "compute_threads.h"
 #include "data/task.h"
 #include "errors.h"
@@ -53,20 +55,29 @@ Evaluation evaluateModel(const std::filesystem::path &model,
             evaluation.images.push_back(path);
     }
     const int classes = static_cast<int>(checkpoint.classes.size());
-    evaluation.metrics = evaluation.predictions.metrics();
-    evaluation.intervals = bootstrapIntervals(
-        evaluation.predictions.labels, evaluation.predictions.probabilities, classes);
+    Predictions &outputs = evaluation.predictions;
     evaluation.calibration = calibrationFromMetadata(checkpoint.metadataJson);
-    evaluation.ece = expectedCalibrationError(
-        evaluation.predictions.probabilities, evaluation.predictions.labels, classes);
-    evaluation.eceCalibrated =
-        evaluation.calibration
-            ? expectedCalibrationError(applyTemperature(evaluation.predictions.probabilities,
-                                                        classes,
-                                                        evaluation.calibration->temperature),
-                                       evaluation.predictions.labels,
-                                       classes)
-            : evaluation.ece;
+    evaluation.uncalibratedProbabilities = outputs.probabilities;
+    evaluation.eceUncalibrated =
+        expectedCalibrationError(outputs.probabilities, outputs.labels, classes);
+    if (evaluation.calibration)
+        outputs.probabilities =
+            applyTemperature(outputs.probabilities, classes, evaluation.calibration->temperature);
+    evaluation.ece = expectedCalibrationError(outputs.probabilities, outputs.labels, classes);
+    evaluation.metrics = outputs.metrics();
+    evaluation.intervals = bootstrapIntervals(outputs.labels, outputs.probabilities, classes);
+    evaluation.curves = classCurves(outputs.labels, outputs.probabilities, classes);
+    evaluation.operatingPoints = operatingPointsFromMetadata(checkpoint.metadataJson);
+    for (const OperatingPoint &point : evaluation.operatingPoints) {
+        const auto it =
+            std::find(evaluation.classes.begin(), evaluation.classes.end(), point.className);
+        const int c = static_cast<int>(it - evaluation.classes.begin());
+        evaluation.atOperatingPoints.push_back(
+            it == evaluation.classes.end()
+                ? BinaryResult{}
+                : binaryAt(oneVsRest(outputs.labels, outputs.probabilities, classes, c),
+                           point.threshold));
+    }
     return evaluation;
 }
 

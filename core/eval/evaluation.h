@@ -8,7 +8,9 @@
 
 #include "data/dataset_index.h"
 #include "eval/calibration.h"
+#include "eval/curves.h"
 #include "eval/metrics.h"
+#include "eval/operating_point.h"
 #include "eval/predictions.h"
 #include "progress.h"
 
@@ -25,16 +27,25 @@ struct EvaluationOptions {
 // A model's predictions on a dataset split and what they measure.
 struct Evaluation {
     std::vector<std::string> classes;
-    Predictions predictions;                   // per image evaluated, in dataset order
-    std::vector<std::filesystem::path> images; // the image of each prediction row
+    // The model's outputs per image evaluated, in dataset order: softmax
+    // scaled by the model's temperature when it has one (what predict and
+    // the Classify page show), so the metrics, curves and operating points
+    // are those of the probabilities users read.
+    Predictions predictions;
+    std::vector<float> uncalibratedProbabilities; // the network's own softmax (T = 1)
+    std::vector<std::filesystem::path> images;    // the image of each prediction row
     Metrics metrics;
     MetricIntervals intervals; // 95% bootstrap
-    std::size_t skipped = 0;   // images that failed to decode
-    // The predictions above are the network's own softmax (temperature 1);
-    // the model's stored calibration, if it has one, and the expected
-    // calibration error (15 bins) without and with it.
+    std::vector<ClassCurves> curves;
+    std::size_t skipped = 0; // images that failed to decode
+    // The model's stored calibration, if it has one; the expected
+    // calibration error (15 bins) of the outputs and, for a calibrated
+    // model, of the network's own softmax (temperature 1).
     std::optional<Calibration> calibration;
-    double ece = 0, eceCalibrated = 0;
+    double ece = 0, eceUncalibrated = 0;
+    // The model's operating points and what each gives on this split.
+    std::vector<OperatingPoint> operatingPoints;
+    std::vector<BinaryResult> atOperatingPoints;
 };
 
 // Evaluates the model file `model` on the `split` images of `index`

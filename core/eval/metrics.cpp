@@ -2,6 +2,7 @@
 #include "eval/metrics.h"
 
 #include <algorithm>
+#include <array>
 #include <cmath>
 #include <limits>
 #include <numeric>
@@ -9,10 +10,9 @@
 #include "data/transforms.h" // mixSeed
 
 namespace cxr {
-namespace {
 
-// One-vs-rest ROC AUC by the Mann-Whitney U statistic, with tied scores
-// given their average rank (equivalent to the trapezoidal ROC area).
+// Tied scores get their average rank, which makes the U statistic equal to
+// the trapezoidal area under the ROC curve.
 double rocAuc(const std::vector<int> &labels,
               const std::vector<float> &probabilities,
               int numClasses,
@@ -45,6 +45,8 @@ double rocAuc(const std::vector<int> &labels,
     const double p = static_cast<double>(positives);
     return (rankSum - p * (p + 1) / 2.0) / (p * static_cast<double>(negatives));
 }
+
+namespace {
 
 double percentile(std::vector<double> values, double q) {
     values.erase(
@@ -102,8 +104,13 @@ Metrics metricsFromConfusion(const std::vector<std::vector<std::size_t>> &confus
             predictedAs += confusion[t][c];
         }
         const double tp = static_cast<double>(confusion[c][c]);
+        const double fp = static_cast<double>(predictedAs) - tp;
+        const double fn = static_cast<double>(cm.support) - tp;
+        const double tn = static_cast<double>(m.count) - tp - fp - fn;
         cm.precision = predictedAs ? tp / static_cast<double>(predictedAs) : 0.0;
         cm.recall = cm.support ? tp / static_cast<double>(cm.support) : 0.0;
+        cm.specificity = tn + fp > 0 ? tn / (tn + fp) : 0.0;
+        cm.npv = tn + fn > 0 ? tn / (tn + fn) : 0.0;
         cm.f1 = cm.precision + cm.recall > 0
                     ? 2 * cm.precision * cm.recall / (cm.precision + cm.recall)
                     : 0.0;
@@ -126,8 +133,10 @@ MetricIntervals bootstrapIntervals(const std::vector<int> &labels,
                                    std::uint64_t seed) {
     const auto k = static_cast<std::size_t>(numClasses);
     const std::size_t n = labels.size();
+    constexpr double kAbsent = std::numeric_limits<double>::quiet_NaN();
     std::vector<double> accuracy, balanced, macroF1;
-    std::vector<std::vector<double>> recall(k);
+    // Per class, per ClassIntervals field, one value per resample.
+    std::vector<std::array<std::vector<double>, 6>> perClass(k);
     std::vector<int> sampleLabels(n);
     std::vector<float> sampleProbabilities(n * k);
     for (int it = 0; it < iterations && n > 0; ++it) {
@@ -142,16 +151,35 @@ MetricIntervals bootstrapIntervals(const std::vector<int> &labels,
         accuracy.push_back(m.accuracy);
         balanced.push_back(m.balancedAccuracy);
         macroF1.push_back(m.macroF1);
-        for (std::size_t c = 0; c < k; ++c)
-            recall[c].push_back(m.perClass[c].support ? m.perClass[c].recall
-                                                      : std::numeric_limits<double>::quiet_NaN());
+        for (std::size_t c = 0; c < k; ++c) {
+            const ClassMetrics &cm = m.perClass[c];
+            const bool present = cm.support > 0, othersPresent = cm.support < m.count;
+            const double values[6] = {present ? cm.recall : kAbsent,
+                                      othersPresent ? cm.specificity : kAbsent,
+                                      present ? cm.precision : kAbsent,
+                                      othersPresent ? cm.npv : kAbsent,
+                                      present ? cm.f1 : kAbsent,
+                                      cm.auc};
+            for (std::size_t f = 0; f < 6; ++f)
+                perClass[c][f].push_back(values[f]);
+        }
     }
+    const auto interval = [](const std::vector<double> &values) {
+        return Interval{percentile(values, 0.025), percentile(values, 0.975)};
+    };
     MetricIntervals out;
-    out.accuracy = {percentile(accuracy, 0.025), percentile(accuracy, 0.975)};
-    out.balancedAccuracy = {percentile(balanced, 0.025), percentile(balanced, 0.975)};
-    out.macroF1 = {percentile(macroF1, 0.025), percentile(macroF1, 0.975)};
-    for (std::size_t c = 0; c < k; ++c)
-        out.recall.push_back({percentile(recall[c], 0.025), percentile(recall[c], 0.975)});
+    out.accuracy = interval(accuracy);
+    out.balancedAccuracy = interval(balanced);
+    out.macroF1 = interval(macroF1);
+    for (std::size_t c = 0; c < k; ++c) {
+        const auto &v = perClass[c];
+        out.perClass.push_back({interval(v[0]),
+                                interval(v[1]),
+                                interval(v[2]),
+                                interval(v[3]),
+                                interval(v[4]),
+                                interval(v[5])});
+    }
     return out;
 }
 

@@ -7,8 +7,13 @@
 
 namespace cxr {
 
+// One class against the rest, the image called that class when it is the
+// arg-max. Precision is the positive predictive value (PPV) and recall the
+// sensitivity; the negative predictive value (NPV) and specificity are
+// their counterparts for the images not of the class.
 struct ClassMetrics {
     double precision = 0, recall = 0, f1 = 0;
+    double specificity = 0, npv = 0;
     double auc = 0; // one-vs-rest ROC AUC; NaN when the class or its complement is absent
     std::size_t support = 0;
 };
@@ -35,6 +40,13 @@ Metrics computeMetrics(const std::vector<int> &labels,
 
 // The metrics a confusion matrix ([true][predicted] counts) determines:
 // everything but the AUCs, which need the probabilities (NaN here).
+// One-vs-rest ROC AUC of class `positive` by the Mann-Whitney U statistic
+// (ties count one half); NaN when the class or its complement is absent.
+double rocAuc(const std::vector<int> &labels,
+              const std::vector<float> &probabilities,
+              int numClasses,
+              int positive);
+
 Metrics metricsFromConfusion(const std::vector<std::vector<std::size_t>> &confusion,
                              double meanLoss = 0);
 
@@ -42,10 +54,17 @@ struct Interval {
     double low = 0, high = 0;
 };
 
+// One class's intervals, the fields of ClassMetrics.
+struct ClassIntervals {
+    Interval sensitivity, specificity, ppv, npv, f1, auc;
+};
+
 // 95% percentile bootstrap intervals (resampling images with replacement).
+// A class absent from a resample (or, for the AUC, its complement) leaves
+// that resample out of the class's intervals.
 struct MetricIntervals {
     Interval accuracy, balancedAccuracy, macroF1;
-    std::vector<Interval> recall; // per class
+    std::vector<ClassIntervals> perClass;
 };
 
 MetricIntervals bootstrapIntervals(const std::vector<int> &labels,

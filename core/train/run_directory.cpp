@@ -271,6 +271,11 @@ void RunDirectory::writeSummary(const RunSummary &s) const {
                                   {"test_ece", s.testEce},
                                   {"test_ece_calibrated", s.testEceCalibrated}};
     }
+    if (!s.testCurves.empty())
+        summary["test_curves"] = curvesJson(s.classes, s.testCurves);
+    if (!s.operatingPoints.empty())
+        summary["operating_points"] =
+            operatingPointsJson(s.operatingPoints, s.testAtOperatingPoints);
     writeFileAtomically(m_dir / "summary.json", summary.dump(2) + "\n");
 }
 

@@ -7,7 +7,9 @@
 #include <vector>
 
 #include "eval/calibration.h"
+#include "eval/curves.h"
 #include "eval/metrics.h"
+#include "eval/operating_point.h"
 
 namespace cxr {
 
@@ -52,6 +54,11 @@ struct RunSummary {
     // expected calibration error without and with it.
     std::optional<Calibration> calibration;
     double testEce = 0, testEceCalibrated = 0;
+    // The test split's curves (of the calibrated probabilities), and the
+    // operating points chosen on the validation split with their test result.
+    std::vector<ClassCurves> testCurves;
+    std::vector<OperatingPoint> operatingPoints;
+    std::vector<BinaryResult> testAtOperatingPoints;
 };
 
 // Receives a run's events, from the thread that runs it. The CLI prints

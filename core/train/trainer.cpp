@@ -6,6 +6,7 @@
 // touches the run folder and shares what it read or decided (RunSync).
 #include "train/trainer.h"
 
+#include <algorithm>
 #include <chrono>
 #include <sstream>
 
@@ -14,6 +15,7 @@
 
 #include "compute_threads.h"
 #include "errors.h"
+#include "eval/validation_fit.h"
 #include "models/device.h"
 #include "train/epoch_loop.h"
 #include "train/initial_weights.h"
@@ -65,7 +67,7 @@ class Trainer {
     void setUpTraining();
     void trainEpoch();
     Predictions predict(const std::vector<std::size_t> &samples);
-    std::optional<Calibration> calibrateBest();
+    std::optional<ValidationFit> fitBestOnValidation();
     RunSummary testBest(bool earlyStopped);
     Checkpoint checkpoint(const RunProgress &progress) const;
     void saveLast();
@@ -361,24 +363,27 @@ void Trainer::trainEpoch() {
 // Temperature scaling (Guo et al. 2017) fitted on the validation split with
 // the best weights, written into best.pt so that every later prediction
 // uses it. Nothing without validation images.
-std::optional<Calibration> Trainer::calibrateBest() {
+std::optional<ValidationFit> Trainer::fitBestOnValidation() {
     if (m_data.split.val.empty())
         return std::nullopt;
     const Predictions val = predict(m_data.split.val);
-    const Calibration calibration =
-        calibrate(val.probabilities, val.labels, val.classes, "the run's validation split");
+    ValidationFit fit =
+        fitOnValidation(val.probabilities, val.labels, m_data.view.classes, {}, "val");
     if (m_run) {
         Checkpoint best = loadCheckpoint(m_run->bestCheckpoint());
-        best.metadataJson = withCalibration(best.metadataJson, calibration);
+        best.metadataJson = withValidationFit(best.metadataJson, fit);
         saveCheckpoint(m_run->bestCheckpoint(), best);
     }
+    const Calibration &calibration = fit.calibration;
     std::ostringstream line;
     line.precision(3);
     line << "calibrated on " << val.size() << " validation images: temperature "
          << calibration.temperature << ", expected calibration error " << calibration.eceBefore
          << " -> " << calibration.eceAfter;
     log(line.str());
-    return calibration;
+    for (const std::string &note : fit.notes)
+        log(note);
+    return fit;
 }
 
 RunSummary Trainer::testBest(bool earlyStopped) {
@@ -391,9 +396,17 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     for (const at::Tensor &buffer : m_network->buffers())
         state.push_back(buffer);
     m_sync->shareTensors(state);
-    std::optional<Calibration> calibration = calibrateBest();
-    const Predictions test = predict(m_data.split.test);
+    const std::optional<ValidationFit> fit = fitBestOnValidation();
+    Predictions test = predict(m_data.split.test);
+    const int classes = m_data.classes();
     RunSummary summary;
+    if (fit && !test.empty()) {
+        summary.testEce = expectedCalibrationError(test.probabilities, test.labels, classes);
+        test.probabilities =
+            applyTemperature(test.probabilities, classes, fit->calibration.temperature);
+        summary.testEceCalibrated =
+            expectedCalibrationError(test.probabilities, test.labels, classes);
+    }
     summary.runDir = m_dir;
     summary.classes = m_data.view.classes;
     summary.epochsRun = m_progress.epoch;
@@ -401,15 +414,20 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     summary.earlyStopped = earlyStopped;
     summary.test = test.metrics();
     summary.testIntervals =
-        bootstrapIntervals(test.labels, test.probabilities, m_data.classes(), 1000, m_config.seed);
-    summary.calibration = calibration;
-    if (calibration && !test.empty()) {
-        summary.testEce = expectedCalibrationError(test.probabilities, test.labels, test.classes);
-        summary.testEceCalibrated = expectedCalibrationError(
-            applyTemperature(test.probabilities, test.classes, calibration->temperature),
-            test.labels,
-            test.classes);
+        bootstrapIntervals(test.labels, test.probabilities, classes, 1000, m_config.seed);
+    if (fit) {
+        summary.calibration = fit->calibration;
+        summary.operatingPoints = fit->points;
+        for (const OperatingPoint &p : fit->points) {
+            const auto c = std::find(summary.classes.begin(), summary.classes.end(), p.className) -
+                           summary.classes.begin();
+            summary.testAtOperatingPoints.push_back(
+                binaryAt(oneVsRest(test.labels, test.probabilities, classes, static_cast<int>(c)),
+                         p.threshold));
+        }
     }
+    if (!test.empty())
+        summary.testCurves = classCurves(test.labels, test.probabilities, classes);
     summary.trainImages = m_data.split.train.size();
     summary.valImages = m_data.split.val.size();
     summary.testImages = m_data.split.test.size();

@@ -36,6 +36,12 @@ TEST(Metrics, HandComputedConfusionMatrix) {
     EXPECT_NEAR(m.macroF1, (0.75 + f1Second + f1Third) / 3, 1e-12);
     EXPECT_EQ(m.perClass[2].support, 4u);
     EXPECT_DOUBLE_EQ(m.loss, 0.5);
+    // Class 1 against the rest: TP 1, FP 2, FN 1, TN 6.
+    EXPECT_DOUBLE_EQ(m.perClass[1].specificity, 6.0 / 8.0);
+    EXPECT_DOUBLE_EQ(m.perClass[1].npv, 6.0 / 7.0);
+    // Class 0: TP 3, FP 1, FN 1, TN 5.
+    EXPECT_DOUBLE_EQ(m.perClass[0].specificity, 5.0 / 6.0);
+    EXPECT_DOUBLE_EQ(m.perClass[0].npv, 5.0 / 6.0);
 }
 
 TEST(Metrics, AConfusionMatrixGivesTheSameMetricsButTheAucs) {
@@ -92,7 +98,14 @@ TEST(Metrics, BootstrapIntervalsBracketTheEstimate) {
     EXPECT_GT(ci.accuracy.high, 0.8);
     EXPECT_GT(ci.accuracy.low, 0.7); // n = 200: the interval is about +-0.055
     EXPECT_LT(ci.accuracy.high, 0.9);
-    EXPECT_EQ(ci.recall.size(), 2u);
+    ASSERT_EQ(ci.perClass.size(), 2u);
+    for (const ClassIntervals &c : ci.perClass) {
+        EXPECT_LT(c.sensitivity.low, 0.8);
+        EXPECT_GT(c.sensitivity.high, 0.8);
+        EXPECT_LT(c.auc.low, c.auc.high);
+    }
+    // An AUC interval needs both classes in a resample; with one image of
+    // class 1 in 200, most resamples still have it, and the interval exists.
     const MetricIntervals again = bootstrapIntervals(truth, p, 2, 500, 3);
     EXPECT_EQ(ci.accuracy.low, again.accuracy.low); // seeded
 }

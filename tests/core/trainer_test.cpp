@@ -7,6 +7,7 @@
 #include "data/phantoms.h"
 #include "errors.h"
 #include "eval/calibration.h"
+#include "eval/operating_point.h"
 #include "support/model_fixture.h"
 #include "train/trainer.h"
 #include "weights/checkpoint.h"
@@ -228,6 +229,11 @@ TEST(Trainer, FrozenBackboneFastPathTrainsOnlyTheHead) {
     ASSERT_TRUE(summary.contains("calibration"));
     EXPECT_DOUBLE_EQ(summary["calibration"]["temperature"].get<double>(), calibration->temperature);
     EXPECT_TRUE(summary["calibration"].contains("test_ece_calibrated"));
+    // And with an operating point per class, chosen on the calibrated scale.
+    const auto points = operatingPointsFromMetadata(best.metadataJson);
+    EXPECT_FALSE(points.empty());
+    EXPECT_EQ(points.size(), recorder.summary.operatingPoints.size());
+    EXPECT_EQ(recorder.summary.testAtOperatingPoints.size(), points.size());
 }
 
 // With augmentation the images change every epoch, so the frozen backbone

@@ -48,13 +48,42 @@ TEST(CliTrain, TrainsAndEvaluatesOnTheRealSample) {
     EXPECT_LE(accuracy, json["accuracy_ci95"][1].get<double>());
 
     // The run calibrated best.pt on its validation split; eval reports the
-    // calibration error without and with the model's temperature.
+    // calibration error of the model's outputs and of its uncalibrated softmax.
     EXPECT_GT(json["temperature"].get<double>(), 0.05);
     EXPECT_NE(json["temperature"].get<double>(), 1.0);
     EXPECT_GE(json["ece"].get<double>(), 0.0);
-    EXPECT_GE(json["ece_calibrated"].get<double>(), 0.0);
+    EXPECT_GE(json["ece_uncalibrated"].get<double>(), 0.0);
     const auto summary = nlohmann::json::parse(test::readFile(run / "summary.json"));
     EXPECT_EQ(summary["calibration"]["temperature"], json["temperature"]);
+
+    // Per class: the AUC with its interval, both curves, sensitivity,
+    // specificity, PPV and NPV with intervals.
+    for (const char *name : {"NORMAL", "BACTERIA", "VIRUS", "COVID19"}) {
+        SCOPED_TRACE(name);
+        const auto &auc = json["roc_auc"][name];
+        ASSERT_TRUE(auc.is_number());
+        EXPECT_EQ(auc, json["per_class"][name]["auc"]);
+        EXPECT_LE(json["roc_auc_ci95"][name][0].get<double>(), auc.get<double>() + 1e-12);
+        const auto &roc = json["roc_curves"][name];
+        EXPECT_EQ(roc["fpr"].size(), roc["tpr"].size());
+        EXPECT_EQ(roc["fpr"].front(), 0.0);
+        EXPECT_EQ(roc["tpr"].back(), 1.0);
+        EXPECT_TRUE(json["pr_curves"][name]["average_precision"].is_number());
+        for (const char *key : {"sensitivity", "specificity", "ppv", "npv", "f1"})
+            EXPECT_EQ(json["per_class"][name][std::string(key) + "_ci95"].size(), 2u) << key;
+    }
+    // The run chose a Youden operating point per class on its validation
+    // split; eval measures each on the images evaluated, as does summary.json.
+    ASSERT_EQ(json["operating_points"].size(), 4u) << json["operating_points"].dump();
+    for (const auto &point : json["operating_points"]) {
+        EXPECT_EQ(point["goal"], "youden");
+        EXPECT_EQ(point["fitted_on"], "val");
+        EXPECT_EQ(point["here"]["true_positives"].get<int>() +
+                      point["here"]["false_negatives"].get<int>(),
+                  10);
+    }
+    EXPECT_EQ(summary["operating_points"].size(), 4u);
+    EXPECT_EQ(summary["test_curves"]["roc_curves"].size(), 4u);
 
     const test::CliResult text = test::runCli({"eval", (run / "best.pt").string(), data});
     EXPECT_EQ(text.exitCode, 0);
@@ -75,10 +104,29 @@ TEST(CliTrain, TrainsAndEvaluatesOnTheRealSample) {
                                                      "test",
                                                      "--out",
                                                      (dir / "calibrated.pt").string(),
+                                                     "--goal",
+                                                     "COVID19:sensitivity>=0.9",
                                                      "--json"});
     ASSERT_EQ(calibrated.exitCode, 0) << calibrated.err;
     const auto fit = nlohmann::json::parse(calibrated.out);
     EXPECT_EQ(fit["images"], 40);
+    ASSERT_EQ(fit["operating_points"].size(), 1u);
+    EXPECT_EQ(fit["operating_points"][0]["goal"], "sensitivity>=0.9");
+    const auto &fitted = fit["operating_points"][0]["fitted"];
+    EXPECT_TRUE(fitted["sensitivity"].get<double>() >= 0.9 ||
+                !fit["operating_points"][0]["goal_met"].get<bool>());
+    const test::CliResult badGoal = test::runCli({"calibrate",
+                                                  (run / "best.pt").string(),
+                                                  data,
+                                                  "--split",
+                                                  "test",
+                                                  "--out",
+                                                  (dir / "unused.pt").string(),
+                                                  "--goal",
+                                                  "COVID19:accuracy>=0.9"});
+    EXPECT_EQ(badGoal.exitCode, 1);
+    EXPECT_NE(badGoal.err.find("accuracy>=0.9"), std::string::npos) << badGoal.err;
+    EXPECT_FALSE(fs::exists(dir / "unused.pt"));
     EXPECT_LE(fit["ece_calibrated"].get<double>(), fit["ece"].get<double>() + 0.05);
     EXPECT_EQ(test::readFile(run / "best.pt"), before);
     const test::CliResult recheck =
