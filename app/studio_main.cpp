@@ -7,6 +7,7 @@
 #include "allocator_tuning.h"
 #include "charts_page.h"
 #include "classify_page.h"
+#include "evaluation_page.h"
 #include "library_versions.h"
 #include "main_window.h"
 #include "training_page.h"
@@ -37,19 +38,25 @@ int main(int argc, char **argv) {
                                      QStringLiteral("path"));
     const QCommandLineOption demo(QStringLiteral("demo"),
                                   QStringLiteral("Open the synthetic demo dataset."));
-    const QCommandLineOption model(QStringLiteral("model"),
-                                   QStringLiteral("Load this model (.pt) on the Classify page."),
-                                   QStringLiteral("file"));
+    const QCommandLineOption model(
+        QStringLiteral("model"),
+        QStringLiteral("Load this model (.pt) on the Classify and Evaluation pages."),
+        QStringLiteral("file"));
     const QCommandLineOption page(
         QStringLiteral("page"),
-        QStringLiteral("Start on this page: dataset, charts, training, classify."),
+        QStringLiteral("Start on this page: dataset, charts, training, evaluation, classify."),
         QStringLiteral("name"));
     const QCommandLineOption run(
         QStringLiteral("run"),
         QStringLiteral("Show this run folder on the Training page, and follow it while another "
                        "process (cxr train, a torchrun job) writes it."),
         QStringLiteral("folder"));
+    const QCommandLineOption evaluate(
+        QStringLiteral("evaluate"),
+        QStringLiteral("Evaluate --model on the test split of --dataset once it is open "
+                       "(Evaluation page)."));
     parser.addOption(dataset);
+    parser.addOption(evaluate);
     parser.addOption(demo);
     parser.addOption(model);
     parser.addOption(page);
@@ -65,8 +72,14 @@ int main(int argc, char **argv) {
         window.openDataset(parser.value(dataset));
     else if (parser.isSet(demo))
         window.openDemo(cxr::ui::MainWindow::defaultDemoFolder());
-    if (parser.isSet(model))
+    if (parser.isSet(model)) {
         window.classifyPage()->loadModel(parser.value(model));
+        window.evaluationPage()->setModel(parser.value(model));
+    }
+    if (parser.isSet(evaluate)) {
+        window.evaluationPage()->evaluateWhenReady();
+        window.showPage(window.evaluationPage());
+    }
     if (!parser.positionalArguments().isEmpty()) {
         window.classifyPage()->addImages(parser.positionalArguments());
         window.showPage(window.classifyPage());
@@ -80,6 +93,8 @@ int main(int argc, char **argv) {
         window.showPage(window.trainingPage());
     else if (start == QStringLiteral("charts"))
         window.showPage(window.chartsPage());
+    else if (start == QStringLiteral("evaluation"))
+        window.showPage(window.evaluationPage());
     else if (start == QStringLiteral("classify"))
         window.showPage(window.classifyPage());
     return QApplication::exec();

@@ -3,9 +3,11 @@
 # Installs the Debian 12 packages CXR Studio builds and tests with.
 # Idempotent and non-interactive: only missing packages are installed.
 # Works as root or through sudo.
-# Usage: installer/install-deps.sh [--package] [--fresh-check]
+# Usage: installer/install-deps.sh [--package] [--fresh-check] [--extras]
 #   --package      also the tools installer/package.sh uses (help2man, lintian, appstream)
 #   --fresh-check  also what installer/fresh-check.sh uses (debootstrap)
+#   --extras       also what bench/ood_gate.sh (scikit-image's sample photos) and
+#                  installer/screenshots.sh (ImageMagick's import) use
 #
 # libopenblas0-openmp: LibTorch finds BLAS through libblas.so.3, which Debian
 # otherwise serves from the reference BLAS; with one compute thread and a
@@ -34,6 +36,7 @@ for option in "$@"; do
     case $option in
     --package) packages+=(help2man lintian appstream desktop-file-utils dpkg-dev file) ;;
     --fresh-check) packages+=(debootstrap) ;;
+    --extras) packages+=(python3-skimage imagemagick) ;;
     *)
         echo "install-deps: unknown option $option" >&2
         exit 2

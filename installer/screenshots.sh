@@ -22,7 +22,7 @@ cleanup() {
 }
 trap cleanup EXIT
 mkdir -p "$out"
-command -v import >/dev/null || { echo "screenshots: install imagemagick first" >&2; exit 1; }
+command -v import >/dev/null || { echo "screenshots: needs ImageMagick (installer/install-deps.sh --extras)" >&2; exit 1; }
 
 data="$root/../shared/data/cxr-sample"
 if [ ! -d "$data/train" ]; then
@@ -57,6 +57,7 @@ export XDG_CONFIG_HOME="$work/config" XDG_CACHE_HOME="$work/cache" XDG_DATA_HOME
 shoot dataset 10 --dataset "$data"
 shoot charts 20 --dataset "$data" --page charts
 shoot classify 25 --dataset "$data" --model "$work/model/best.pt" "${images[@]}"
+shoot evaluation 25 --dataset "$data" --model "$work/model/best.pt" --evaluate
 
 # The Training page while a run is under way: `cxr train` writes the run
 # folder, and the page follows it.

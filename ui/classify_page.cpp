@@ -163,8 +163,9 @@ ClassifyPage::ClassifyPage(QWidget *parent)
             this,
             [this](const QString &file,
                    const std::vector<std::string> &classes,
-                   const std::vector<float> &probabilities,
-                   int label) { m_images->setPrediction(file, classes, probabilities, label); });
+                   const Prediction &prediction) {
+                m_images->setPrediction(file, classes, prediction);
+            });
     connect(m_runner, &ClassifyRunner::predictFailed, m_images, &ImageTable::setFailed);
     connect(m_runner, &ClassifyRunner::batchProgress, this, [this](int done, int total) {
         m_batchStatus->setText(tr("classified %1 of %2").arg(done).arg(total));
@@ -247,7 +248,7 @@ bool ClassifyPage::hasModel() const { return static_cast<bool>(m_runner->classif
 QString ClassifyPage::message() const { return m_message->text(); }
 
 std::vector<float> ClassifyPage::probabilities() const {
-    return m_current ? m_current->probabilities : std::vector<float>{};
+    return m_current ? m_current->prediction.probabilities : std::vector<float>{};
 }
 
 std::vector<std::string> ClassifyPage::shownClasses() const {
@@ -438,13 +439,25 @@ void ClassifyPage::onResult(const ClassifyResult &result) {
         const auto className = [&result](int index) {
             return QString::fromStdString(result.classes[static_cast<std::size_t>(index)]);
         };
-        const float p = result.probabilities[static_cast<std::size_t>(result.label)];
-        setMessage(tr("%1: %2 (p = %3); heatmap for %4")
-                       .arg(name, className(result.label))
-                       .arg(p, 0, 'f', 3)
-                       .arg(className(result.target)),
-                   false);
-        m_images->setPrediction(result.file, result.classes, result.probabilities, result.label);
+        const Prediction &prediction = result.prediction;
+        const float p = prediction.probabilities[static_cast<std::size_t>(prediction.label)];
+        QString text = tr("%1: %2 (p = %3); heatmap for %4")
+                           .arg(name, className(prediction.label))
+                           .arg(p, 0, 'f', 3)
+                           .arg(className(result.target));
+        // An image unlike the training images gets a probability all the
+        // same; say so first, and say why.
+        const std::vector<std::string> warnings = prediction.warnings();
+        if (!warnings.empty()) {
+            QStringList reasons;
+            for (const std::string &w : warnings)
+                reasons << QString::fromStdString(w);
+            text = tr("Not like the training images: %1. The probabilities below mean little. "
+                      "(%2)")
+                       .arg(reasons.join(QStringLiteral("; ")), text);
+        }
+        setMessage(text, !warnings.empty());
+        m_images->setPrediction(result.file, result.classes, prediction);
     }
     showProbabilities();
     Q_EMIT imageShown(result.file);
@@ -466,7 +479,7 @@ void ClassifyPage::showProbabilities() {
         m_bars->replot();
         return;
     }
-    const std::vector<float> &probabilities = m_current->probabilities;
+    const std::vector<float> &probabilities = m_current->prediction.probabilities;
     // Sorted, highest on top.
     std::vector<std::size_t> order(probabilities.size());
     std::iota(order.begin(), order.end(), 0);
@@ -475,7 +488,9 @@ void ClassifyPage::showProbabilities() {
     });
     auto ticker = QSharedPointer<QCPAxisTickerText>::create();
     auto *bars = new QCPBars(m_bars->yAxis, m_bars->xAxis);
-    bars->setBrush(QColor(0, 114, 178));
+    // Greyed out for an image unlike the training images.
+    bars->setBrush(m_current->prediction.inDistribution() ? QColor(0, 114, 178)
+                                                          : QColor(190, 190, 190));
     bars->setPen(Qt::NoPen);
     for (std::size_t k = 0; k < order.size(); ++k) {
         const std::size_t c = order[k];
@@ -517,8 +532,8 @@ bool ClassifyPage::exportOverlayTo(const QString &file) {
     // research-use caption.
     if (m_current->classified())
         options.legend = describeExplanation(m_current->classes,
-                                             m_current->probabilities,
-                                             m_current->label,
+                                             m_current->prediction.probabilities,
+                                             m_current->prediction.label,
                                              m_current->target,
                                              m_current->method,
                                              m_current->smoothing);

@@ -81,9 +81,7 @@ void ClassifyRunner::predictAll(const QStringList &files) {
                 const Prediction p = classifier->predictFile(file.toStdString());
                 QMetaObject::invokeMethod(
                     this,
-                    [this, file, classes, p] {
-                        Q_EMIT predicted(file, classes, p.probabilities, p.label);
-                    },
+                    [this, file, classes, p] { Q_EMIT predicted(file, classes, p); },
                     Qt::QueuedConnection);
             } catch (const std::exception &e) {
                 const QString reason = QString::fromStdString(e.what());
@@ -195,8 +193,9 @@ void ClassifyRunner::startJob() {
                 result.modelFile = modelFile;
                 result.classes = classifier->classes();
                 result.heatmap = e.heatmap;
-                result.probabilities = e.prediction.probabilities;
-                result.label = e.prediction.label;
+                result.prediction = e.prediction;
+                result.prediction.concerns =
+                    checkInput(decoded, classifier->preprocessing().imageSize);
                 result.target = e.targetClass;
             }
         } catch (const Cancelled &) {

@@ -13,6 +13,7 @@
 #include <opencv2/core/mat.hpp>
 
 #include "explain/cam_method.h"
+#include "infer/classifier.h"
 
 namespace cxr {
 class CancelToken;
@@ -39,13 +40,13 @@ struct ClassifyResult {
     cv::Mat gray, heatmap;
     QString imageInfo; // format, size and bits; for DICOM modality, view, spacing, window
     double valueLower = 0, valueUpper = 1; // what gray's 0 and 1 stand for (DecodedImage)
-    std::vector<float> probabilities;
-    int label = -1, target = -1;           // -1 without a model
+    Prediction prediction; // probabilities, label (-1 without a model), OOD score, concerns
+    int target = -1;       // the class the heatmap is for; -1 without a model
     CamMethod method = CamMethod::GradCam; // how the heatmap was made
     CamSmoothing smoothing;
     QString error;
 
-    bool classified() const { return label >= 0 && !probabilities.empty(); }
+    bool classified() const { return prediction.label >= 0 && !prediction.probabilities.empty(); }
 };
 
 // Runs the Classify page's slow work off the GUI thread: loading a model
@@ -88,8 +89,7 @@ class ClassifyRunner : public QObject {
     void cancelled(const QString &file);
     void predicted(const QString &file,
                    const std::vector<std::string> &classes,
-                   const std::vector<float> &probabilities,
-                   int label);
+                   const cxr::Prediction &prediction);
     void predictFailed(const QString &file, const QString &reason);
     void batchProgress(int done, int total);
     void batchFinished();

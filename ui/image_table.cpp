@@ -108,6 +108,7 @@ QStringList ImageTable::unpredicted() const {
 }
 
 void ImageTable::setClasses(const std::vector<std::string> &classes) {
+    m_predictions.clear();
     m_classes = classes;
     setSortingEnabled(false);
     setColumnCount(kFirstClass + static_cast<int>(classes.size()));
@@ -126,23 +127,35 @@ void ImageTable::setClasses(const std::vector<std::string> &classes) {
 
 void ImageTable::setPrediction(const QString &file,
                                const std::vector<std::string> &classes,
-                               const std::vector<float> &probabilities,
-                               int label) {
+                               const Prediction &prediction) {
+    const std::vector<float> &probabilities = prediction.probabilities;
+    const int label = prediction.label;
     const int row = rowOf(file);
     if (row < 0 || classes != m_classes || label < 0 ||
         label >= static_cast<int>(probabilities.size()))
         return; // removed meanwhile, or another model's result
     setSortingEnabled(false);
     item(row, kName)->setData(kLabelRole, label);
-    setItem(row,
-            kLabel,
-            new QTableWidgetItem(QString::fromStdString(classes[static_cast<std::size_t>(label)])));
+    m_predictions.insert(file, prediction);
+    const bool trusted = prediction.inDistribution();
+    QStringList warnings;
+    for (const std::string &w : prediction.warnings())
+        warnings << QString::fromStdString(w);
+    const QString name = QString::fromStdString(classes[static_cast<std::size_t>(label)]);
+    auto *labelItem = new QTableWidgetItem(trusted ? name : tr("%1 (unlike training)").arg(name));
+    setItem(row, kLabel, labelItem);
     const auto number = [](double value) {
         return new NumericItem(QString::number(value, 'f', 3), value);
     };
     setItem(row, kProbability, number(probabilities[static_cast<std::size_t>(label)]));
     for (std::size_t c = 0; c < probabilities.size(); ++c)
         setItem(row, kFirstClass + static_cast<int>(c), number(probabilities[c]));
+    if (!trusted)
+        for (int column = kLabel; column < columnCount(); ++column)
+            if (QTableWidgetItem *cell = item(row, column)) {
+                cell->setForeground(QColor(128, 128, 128));
+                cell->setToolTip(warnings.join(QStringLiteral("\n")));
+            }
     setSortingEnabled(true);
 }
 
@@ -172,13 +185,8 @@ void ImageTable::exportCsv(const QString &csv) const {
         const int label = item(row, kName)->data(kLabelRole).toInt();
         if (label < 0)
             continue;
-        ImagePrediction p;
-        p.image = fileAt(row).toStdString();
-        p.prediction.label = label;
-        for (std::size_t c = 0; c < m_classes.size(); ++c)
-            p.prediction.probabilities.push_back(
-                item(row, kFirstClass + static_cast<int>(c))->data(Qt::UserRole).toFloat());
-        rows.push_back(std::move(p));
+        const QString file = fileAt(row);
+        rows.push_back({file.toStdString(), m_predictions.value(file)});
     }
     writePredictionsCsv(csv.toStdString(), m_classes, rows);
 }

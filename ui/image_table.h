@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <QHash>
 #include <QStringList>
 #include <QTableWidget>
 #include <string>
 #include <vector>
+
+#include "infer/classifier.h"
 
 namespace cxr::ui {
 
@@ -31,10 +34,12 @@ class ImageTable : public QTableWidget {
     // every earlier prediction is cleared (it was another model's).
     void setClasses(const std::vector<std::string> &classes);
     const std::vector<std::string> &classes() const { return m_classes; }
+    // Shows a prediction of the current classes; one of an image unlike the
+    // training images (Prediction::inDistribution) is greyed, marked, and
+    // says why in its tooltip.
     void setPrediction(const QString &file,
                        const std::vector<std::string> &classes,
-                       const std::vector<float> &probabilities,
-                       int label);
+                       const Prediction &prediction);
     void setFailed(const QString &file, const QString &reason);
     int predictedCount() const;
 
@@ -51,6 +56,7 @@ class ImageTable : public QTableWidget {
   private:
     enum Column { kName = 0, kLabel = 1, kProbability = 2, kFirstClass = 3 };
     std::vector<std::string> m_classes;
+    QHash<QString, Prediction> m_predictions; // by file, for the export
 };
 
 } // namespace cxr::ui

@@ -24,6 +24,7 @@
 #include "classify_page.h"
 #include "data/phantoms.h"
 #include "dataset_page.h"
+#include "evaluation_page.h"
 #include "help_browser.h"
 #include "preferences_dialog.h"
 #include "training_controller.h"
@@ -34,25 +35,28 @@ namespace cxr::ui {
 MainWindow::MainWindow(QWidget *parent)
     : QMainWindow(parent), m_tabs(new QTabWidget(this)), m_datasetPage(new DatasetPage(this)),
       m_chartsPage(new ChartsPage(this)), m_trainingPage(new TrainingPage(this)),
-      m_classifyPage(new ClassifyPage(this)) {
+      m_evaluationPage(new EvaluationPage(this)), m_classifyPage(new ClassifyPage(this)) {
     setWindowTitle(tr("CXR Studio"));
     setAcceptDrops(true);
     setWindowIcon(QIcon(QStringLiteral(":/icons/cxr-studio.svg")));
     m_tabs->addTab(m_datasetPage, tr("Dataset"));
     m_tabs->addTab(m_chartsPage, tr("Charts"));
     m_tabs->addTab(m_trainingPage, tr("Training"));
+    m_tabs->addTab(m_evaluationPage, tr("Evaluation"));
     m_tabs->addTab(m_classifyPage, tr("Classify"));
     connect(m_datasetPage,
             &DatasetPage::datasetLoaded,
             this,
             [this](std::shared_ptr<const cxr::DatasetIndex> index) {
                 m_trainingPage->setDataset(QString::fromStdString(index->root.string()));
+                m_evaluationPage->setDataset(QString::fromStdString(index->root.string()));
                 rememberDataset(QString::fromStdString(index->root.string()));
                 m_chartsPage->setIndex(index);
             });
     connect(m_trainingPage, &TrainingPage::runFinished, this, [this](const QString &runDir) {
         // The finished run's best model is ready to try on the Classify page.
         m_classifyPage->loadModel(QDir(runDir).filePath(QStringLiteral("best.pt")));
+        m_evaluationPage->setModel(QDir(runDir).filePath(QStringLiteral("best.pt")));
     });
 
     m_tabs->setDocumentMode(true);
@@ -104,6 +108,7 @@ MainWindow::MainWindow(QWidget *parent)
     connect(m_trainingPage, &TrainingPage::statusMessage, this, showStatus);
     connect(m_chartsPage, &ChartsPage::statusMessage, this, showStatus);
     connect(m_classifyPage, &ClassifyPage::statusMessage, this, showStatus);
+    connect(m_evaluationPage, &EvaluationPage::statusMessage, this, showStatus);
 
     QSettings settings;
     if (!restoreGeometry(settings.value(QStringLiteral("window/geometry")).toByteArray())) {

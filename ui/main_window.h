@@ -11,6 +11,7 @@ namespace cxr::ui {
 class ChartsPage;
 class ClassifyPage;
 class DatasetPage;
+class EvaluationPage;
 class TrainingPage;
 
 // The CXR Studio main window: one tab per page, menus, and a status bar
@@ -26,6 +27,7 @@ class MainWindow : public QMainWindow {
     TrainingPage *trainingPage() const { return m_trainingPage; }
     ChartsPage *chartsPage() const { return m_chartsPage; }
     ClassifyPage *classifyPage() const { return m_classifyPage; }
+    EvaluationPage *evaluationPage() const { return m_evaluationPage; }
     void showPage(QWidget *page);
 
     // Opens the synthetic demo dataset, writing it to `folder` first (in the
@@ -52,6 +54,7 @@ class MainWindow : public QMainWindow {
     DatasetPage *m_datasetPage;
     ChartsPage *m_chartsPage;
     TrainingPage *m_trainingPage;
+    EvaluationPage *m_evaluationPage;
     ClassifyPage *m_classifyPage;
 };
 

@@ -12,9 +12,9 @@
 #include "data/dataset_scan.h"
 #include "errors.h"
 #include "eval/calibration.h"
-#include "eval/evaluation.h"
 #include "eval/metrics_json.h"
 #include "eval/validation_fit.h"
+#include "train/model_calibration.h"
 #include "weights/checkpoint.h"
 
 namespace cxr::cli {
@@ -23,9 +23,44 @@ namespace {
 struct CalibrateArgs {
     std::string model, dataset, out, split = "val";
     std::vector<std::string> goals; // CLASS:GOAL
-    bool inPlace = false, json = false;
+    bool inPlace = false, json = false, noGate = false;
     int threads = 0;
 };
+
+void printResult(const CalibrateArgs &args, const std::string &out, const ModelCalibration &r) {
+    const Calibration &calibration = r.fit.calibration;
+    if (args.json) {
+        nlohmann::json json = {{"model", out},
+                               {"temperature", calibration.temperature},
+                               {"fitted_on", calibration.fittedOn},
+                               {"images", calibration.images},
+                               {"ece", calibration.eceBefore},
+                               {"ece_calibrated", calibration.eceAfter},
+                               {"operating_points", operatingPointsJson(r.fit.points, {})}};
+        if (r.gate)
+            json["ood_gate"] = {{"train_images", r.gate->trainImages},
+                                {"held_out_images", r.gate->heldOutImages},
+                                {"components", r.gate->gate.components()},
+                                {"threshold", r.gate->gate.threshold()},
+                                {"threshold_from", r.gate->thresholdFrom}};
+        std::cout << json.dump(2) << "\n";
+        return;
+    }
+    std::cout << std::fixed << std::setprecision(3) << "fitted on " << r.heldOutImages
+              << " images (" << r.heldOut << ")\ntemperature " << calibration.temperature
+              << "; expected calibration error " << calibration.eceBefore << " -> "
+              << calibration.eceAfter << "\n";
+    for (const OperatingPoint &p : r.fit.points)
+        std::cout << p.className << " " << goalText(p.goal) << ": threshold " << p.threshold
+                  << " (sensitivity " << p.fitted.sensitivity << ", specificity "
+                  << p.fitted.specificity
+                  << (p.goalMet ? ")" : "; the goal is out of reach, the closest kept)") << "\n";
+    if (r.gate)
+        std::cout << "out-of-distribution gate: " << r.gate->trainImages
+                  << " training images, threshold " << r.gate->gate.threshold() << " from the "
+                  << r.gate->thresholdFrom << " images\n";
+    std::cout << "wrote " << out << "\n";
+}
 
 int runCalibrate(const CalibrateArgs &args) {
     const auto split = parseSplit(args.split);
@@ -44,51 +79,21 @@ int runCalibrate(const CalibrateArgs &args) {
             goals.push_back(parseClassGoal(text));
         const DatasetIndex index = scan(args.dataset);
         ProgressLine progress("calibrate");
-        EvaluationOptions options;
-        options.threads = args.threads;
-        const Evaluation e = evaluateModel(
-            args.model, index, *split, options, [&progress](std::size_t done, std::size_t total) {
+        CalibrationRequest request;
+        request.split = *split;
+        request.goals = goals;
+        request.gate = !args.noGate;
+        const ModelCalibration result = calibrateModel(
+            args.model, index, request, [&progress](std::size_t done, std::size_t total) {
                 progress.update(done, total);
             });
         progress.finish();
-        if (goals.empty())
-            goals = goalsOf(e.operatingPoints); // refit the model's own goals
-        const ValidationFit fit =
-            fitOnValidation(e.uncalibratedProbabilities,
-                            e.predictions.labels,
-                            e.classes,
-                            goals,
-                            std::string(splitName(*split)) + " split of " + args.dataset);
-        for (const std::string &note : fit.notes)
+        for (const std::string &note : result.fit.notes)
             std::cerr << "cxr calibrate: " << note << "\n";
-        Checkpoint checkpoint = loadCheckpoint(args.model);
-        checkpoint.metadataJson = withValidationFit(checkpoint.metadataJson, fit);
         const std::string out = args.inPlace ? args.model : args.out;
-        saveCheckpoint(out, checkpoint); // atomic: the old file stays whole until the new one is
-        const Calibration &calibration = fit.calibration;
-        if (args.json) {
-            std::cout << nlohmann::json{{"model", out},
-                                        {"temperature", calibration.temperature},
-                                        {"fitted_on", calibration.fittedOn},
-                                        {"images", calibration.images},
-                                        {"ece", calibration.eceBefore},
-                                        {"ece_calibrated", calibration.eceAfter},
-                                        {"operating_points", operatingPointsJson(fit.points, {})}}
-                             .dump(2)
-                      << "\n";
-        } else {
-            std::cout << std::fixed << std::setprecision(3) << "temperature "
-                      << calibration.temperature << " fitted on " << calibration.images << " "
-                      << splitName(*split) << " images; expected calibration error "
-                      << calibration.eceBefore << " -> " << calibration.eceAfter << "\n";
-            for (const OperatingPoint &p : fit.points)
-                std::cout << p.className << " " << goalText(p.goal) << ": threshold " << p.threshold
-                          << " (sensitivity " << p.fitted.sensitivity << ", specificity "
-                          << p.fitted.specificity
-                          << (p.goalMet ? ")" : "; the goal is out of reach, the closest kept)")
-                          << "\n";
-            std::cout << "wrote " << out << "\n";
-        }
+        saveCheckpoint(out,
+                       result.checkpoint); // atomic: the old file stays whole until the new one is
+        printResult(args, out, result);
         return 0;
     } catch (const std::exception &e) {
         std::cerr << "cxr calibrate: " << e.what() << "\n";
@@ -102,9 +107,10 @@ void addCalibrateCommand(CLI::App &app, int &exitCode) {
     auto args = std::make_shared<CalibrateArgs>();
     CLI::App *cmd = app.add_subcommand(
         "calibrate",
-        "Fit temperature scaling (Guo et al. 2017) and an operating point per class on a "
-        "dataset split and store them in the model; predict, explain, eval and the app then use "
-        "them. Fit on validation images, never on the images you report results on");
+        "Fit temperature scaling (Guo et al. 2017), an operating point per class and the "
+        "out-of-distribution gate on a dataset and store them in the model; predict, explain, "
+        "eval and the app then use them. Fit on validation images (by default those the "
+        "model's run held out), never on the images you report results on");
     cmd->add_option("model", args->model, "Model file (.pt)")->required();
     cmd->add_option("dataset", args->dataset, "Dataset folder or CoronaHack CSV")->required();
     cmd->add_option("--split", args->split, "train, val or test")->capture_default_str();
@@ -116,6 +122,9 @@ void addCalibrateCommand(CLI::App &app, int &exitCode) {
                     "default: the model's own goals, else youden for every class)");
     cmd->add_option("--threads", args->threads, "Compute threads (0 = all cores)")
         ->capture_default_str();
+    cmd->add_flag("--no-gate",
+                  args->noGate,
+                  "Do not fit the out-of-distribution gate (on the train split's images)");
     cmd->add_flag("--json", args->json, "Print JSON");
     cmd->callback([args, &exitCode] { exitCode = runCalibrate(*args); });
 }

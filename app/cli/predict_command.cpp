@@ -55,6 +55,31 @@ int runFolder(const Classifier &classifier, const PredictArgs &args) {
     return result.predicted == 0 ? 1 : 3;
 }
 
+// {"image", "label", "probabilities": {class: p}, "in_distribution",
+//  "warnings": [...], "concerns": [names], and for a model with a gate
+//  "ood": {"score", "threshold", "flagged"}}
+nlohmann::json predictionJson(const std::string &image,
+                              const std::vector<std::string> &classes,
+                              const Prediction &p) {
+    nlohmann::json probabilities = nlohmann::json::object();
+    for (std::size_t c = 0; c < classes.size(); ++c)
+        probabilities[classes[c]] = p.probabilities[c];
+    nlohmann::json concerns = nlohmann::json::array();
+    for (const InputCheck &check : p.concerns)
+        concerns.push_back(concernName(check.concern));
+    nlohmann::json entry = {{"image", image},
+                            {"label", classes[static_cast<std::size_t>(p.label)]},
+                            {"probabilities", probabilities},
+                            {"in_distribution", p.inDistribution()},
+                            {"warnings", p.warnings()},
+                            {"concerns", concerns}};
+    if (p.ood)
+        entry["ood"] = {{"score", p.ood->score},
+                        {"threshold", p.ood->threshold},
+                        {"flagged", p.ood->flagged()}};
+    return entry;
+}
+
 int runPredict(const PredictArgs &args) {
     std::unique_ptr<Classifier> classifier;
     try {
@@ -84,16 +109,15 @@ int runPredict(const PredictArgs &args) {
             const Prediction p = classifier->predictFile(image);
             const std::string &label = classes[static_cast<std::size_t>(p.label)];
             if (args.json) {
-                nlohmann::json probabilities = nlohmann::json::object();
-                for (std::size_t c = 0; c < classes.size(); ++c)
-                    probabilities[classes[c]] = p.probabilities[c];
-                results.push_back(
-                    {{"image", image}, {"label", label}, {"probabilities", probabilities}});
+                results.push_back(predictionJson(image, classes, p));
             } else {
                 std::cout << image << ": " << label << std::fixed << std::setprecision(3);
                 for (std::size_t c = 0; c < classes.size(); ++c)
                     std::cout << "  " << classes[c] << "=" << p.probabilities[c];
                 std::cout << "\n";
+                for (const std::string &warning : p.warnings())
+                    std::cout << "  warning: " << warning
+                              << "; the probabilities above mean little\n";
             }
         } catch (const std::exception &e) {
             ++failed;

@@ -49,6 +49,32 @@ cv::Mat toGrayFloat(const cv::Mat &decoded) {
     return out;
 }
 
+// Mean of (max - min) over the colour channels, on at most about 256 x 256
+// pixels (a nearest-neighbour thumbnail: cheap, and the mean barely moves).
+double colourfulness(const cv::Mat &decoded) {
+    if (decoded.channels() < 3)
+        return 0;
+    cv::Mat small = decoded;
+    const int longest = std::max(decoded.cols, decoded.rows);
+    if (longest > 256) {
+        const double scale = 256.0 / longest;
+        cv::resize(decoded, small, cv::Size(), scale, scale, cv::INTER_NEAREST);
+    }
+    std::vector<cv::Mat> channels;
+    cv::split(small, channels);
+    cv::Mat high = channels[0].clone(), low = channels[0].clone();
+    for (int c = 1; c < 3; ++c) {
+        cv::max(high, channels[static_cast<std::size_t>(c)], high);
+        cv::min(low, channels[static_cast<std::size_t>(c)], low);
+    }
+    cv::Mat spread;
+    cv::subtract(high, low, spread, cv::noArray(), CV_32F);
+    const double fullScale = decoded.depth() == CV_16U  ? 65535.0
+                             : decoded.depth() == CV_8U ? 255.0
+                                                        : 1.0;
+    return cv::mean(spread)[0] / fullScale;
+}
+
 } // namespace
 
 std::string readFileBytes(const std::filesystem::path &file, std::uint64_t maxBytes) {
@@ -112,6 +138,7 @@ DecodedImage decodeImageBytes(const std::string &bytes, const std::filesystem::p
     DecodedImage image;
     image.pixels = toGrayFloat(decoded);
     image.header = header;
+    image.colourfulness = colourfulness(decoded);
     // toGrayFloat divided by the largest value of the sample type.
     if (decoded.depth() == CV_8U)
         image.valueUpper = 255;

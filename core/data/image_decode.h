@@ -24,6 +24,11 @@ struct DecodedImage {
     // values (after the rescale slope and intercept), through the window the
     // image was rendered with.
     double valueLower = 0, valueUpper = 1;
+    // How coloured the file's pixels are, before they became grey: the mean
+    // over pixels of (largest - smallest channel) on a 0-1 scale. 0 for grey
+    // files; a few thousandths for a grey film saved as a colour JPEG; a
+    // tenth and more for a photograph. A radiograph is grey.
+    double colourfulness = 0;
     // DICOM only: what the header says of the acquisition.
     struct Dicom {
         std::string modality;     // (0008,0060): CR, DX, ...

@@ -29,4 +29,19 @@ Predictions predictSamples(NetworkImpl &network,
                            const CancelToken *cancel = nullptr,
                            const ProgressFn &progress = {});
 
+// The pooled features (N x C, on the CPU) of `samples` as predictSamples
+// would see them, and the label of each row (undecodable images left out).
+struct FeatureRows {
+    at::Tensor features;
+    std::vector<int> labels;
+};
+
+FeatureRows collectFeatures(NetworkImpl &network,
+                            const DatasetIndex &index,
+                            const std::vector<std::size_t> &samples,
+                            const std::vector<int> &labels,
+                            const BatchLoader::Options &loading,
+                            c10::Device device,
+                            const CancelToken *cancel = nullptr);
+
 } // namespace cxr

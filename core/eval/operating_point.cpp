@@ -16,13 +16,18 @@ constexpr EnumName<OperatingGoal> kGoalNames[] = {
     {OperatingGoal::Youden, "youden"},
     {OperatingGoal::Sensitivity, "sensitivity"},
     {OperatingGoal::Specificity, "specificity"},
+    {OperatingGoal::Manual, "manual"},
 };
 
 double ratio(std::size_t part, std::size_t whole) {
     return whole ? static_cast<double>(part) / static_cast<double>(whole) : 0.0;
 }
 
-const char *kGoalForms = "youden, sensitivity>=X or specificity>=X with X in (0, 1]";
+const char *kGoalForms = "youden, manual, sensitivity>=X or specificity>=X with X in (0, 1]";
+
+bool takesTarget(OperatingGoal goal) {
+    return goal == OperatingGoal::Sensitivity || goal == OperatingGoal::Specificity;
+}
 
 // How well a result meets the goal, larger is better; and whether it does.
 double merit(const GoalSpec &goal, const BinaryResult &r, bool &met) {
@@ -38,6 +43,8 @@ double merit(const GoalSpec &goal, const BinaryResult &r, bool &met) {
     case OperatingGoal::Specificity:
         met = r.specificity >= goal.target;
         return met ? 1 + r.sensitivity : r.specificity;
+    case OperatingGoal::Manual:
+        break;
     }
     throw std::logic_error("an operating goal without a rule");
 }
@@ -49,7 +56,7 @@ GoalSpec parseGoal(const std::string &text) {
     const auto at = text.find(">=");
     const std::string name = text.substr(0, at);
     const auto goal = parseName(kGoalNames, name);
-    if (!goal || (*goal == OperatingGoal::Youden) != (at == std::string::npos))
+    if (!goal || takesTarget(*goal) == (at == std::string::npos))
         throw std::invalid_argument("\"" + text + "\" is not a goal (" + kGoalForms + ")");
     spec.goal = *goal;
     if (at != std::string::npos) {
@@ -68,7 +75,7 @@ GoalSpec parseGoal(const std::string &text) {
 
 std::string goalText(const GoalSpec &goal) {
     std::string text = nameOf(kGoalNames, goal.goal);
-    if (goal.goal != OperatingGoal::Youden) {
+    if (takesTarget(goal.goal)) {
         char number[32];
         std::snprintf(number, sizeof number, "%g", goal.target);
         text += std::string(">=") + number;
@@ -96,6 +103,9 @@ OperatingPoint chooseOperatingPoint(const OneVsRest &data,
                                     const std::string &className,
                                     const GoalSpec &goal,
                                     const std::string &fittedOn) {
+    if (goal.goal == OperatingGoal::Manual)
+        throw std::invalid_argument("the threshold of " + className +
+                                    " was set by hand: set it again on the Evaluation page");
     const RocCurve roc = rocCurve(data);
     if (roc.thresholds.empty())
         throw std::invalid_argument("no operating point for " + className +

@@ -17,6 +17,7 @@ enum class OperatingGoal {
     Youden,      // maximise sensitivity + specificity - 1
     Sensitivity, // the most specific threshold whose sensitivity >= target
     Specificity, // the most sensitive threshold whose specificity >= target
+    Manual,      // set by hand (the Evaluation page's slider); nothing to choose
 };
 
 struct GoalSpec {
@@ -24,7 +25,7 @@ struct GoalSpec {
     double target = 0; // Sensitivity and Specificity only, in (0, 1]
 };
 
-// "youden", "sensitivity>=0.95", "specificity>=0.9". Throws
+// "youden", "sensitivity>=0.95", "specificity>=0.9", "manual". Throws
 // std::invalid_argument with the accepted forms otherwise.
 GoalSpec parseGoal(const std::string &text);
 std::string goalText(const GoalSpec &goal);
@@ -48,7 +49,8 @@ struct OperatingPoint {
 
 // The threshold for `goal` among the scores themselves (each a candidate).
 // Throws std::invalid_argument when there is no positive or no negative
-// image: no threshold can be chosen for a class without both.
+// image (no threshold can be chosen for a class without both), or for a
+// Manual goal (a person chose it; refit by hand).
 OperatingPoint chooseOperatingPoint(const OneVsRest &data,
                                     const std::string &className,
                                     const GoalSpec &goal,

@@ -56,12 +56,14 @@ BatchPredictResult predictBatch(const Classifier &classifier,
             try {
                 const DecodedImage decoded = decodeImage(images[i]);
                 if (options.overlaysDir.empty()) {
-                    predictions[i] = classifier.predict(decoded.pixels);
+                    predictions[i] = classifier.predict(decoded);
                     return;
                 }
                 const Explanation e = classifier.explain(
                     decoded.pixels, std::nullopt, options.method, options.smoothing);
                 predictions[i] = e.prediction;
+                predictions[i]->concerns =
+                    checkInput(decoded, classifier.preprocessing().imageSize);
                 const fs::path out =
                     options.overlaysDir / (images[i].stem().string() + ".overlay.png");
                 OverlayOptions overlay = options.overlay;
@@ -101,6 +103,7 @@ void writePredictionsCsv(const fs::path &csv,
     out << "image,label";
     for (const auto &c : classes)
         out << ",p_" << csvField(c);
+    out << ",in_distribution,ood_score,warnings";
     out << '\n' << std::fixed << std::setprecision(6);
     for (const ImagePrediction &row : rows) {
         const Prediction &p = row.prediction;
@@ -108,7 +111,13 @@ void writePredictionsCsv(const fs::path &csv,
             << csvField(classes.at(static_cast<std::size_t>(p.label)));
         for (float probability : p.probabilities)
             out << ',' << probability;
-        out << '\n';
+        std::string warnings;
+        for (const std::string &w : p.warnings())
+            warnings += (warnings.empty() ? "" : "; ") + w;
+        out << ',' << (p.inDistribution() ? "yes" : "no") << ',';
+        if (p.ood)
+            out << p.ood->score;
+        out << ',' << csvField(warnings) << '\n';
     }
     writeFileAtomically(csv, out.str());
 }

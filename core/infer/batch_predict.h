@@ -38,7 +38,9 @@ struct ImagePrediction {
 };
 
 // Writes a predictions CSV: image, label, p_<class> per class (six
-// decimals), one row per prediction, atomically. The one writer of the
+// decimals), in_distribution (yes/no), ood_score (empty for a model
+// without a gate) and warnings (in words, "; " between them), one row per
+// prediction, atomically. The one writer of the
 // format, for `cxr predict` and the Classify page's table alike. Throws
 // Error naming the file when it cannot be written.
 void writePredictionsCsv(const std::filesystem::path &csv,

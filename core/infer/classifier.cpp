@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <mutex>
 #include <stdexcept>
 #include <string>
@@ -18,6 +19,7 @@
 #include "explain/grad_cam.h"
 #include "explain/heatmap_geometry.h"
 #include "infer/inference_network.h"
+#include "infer/ood_gate.h"
 #include "models/device.h"
 #include "weights/checkpoint.h"
 
@@ -31,8 +33,9 @@ struct Classifier::Impl {
     Preprocessing preprocessing;
     std::string arch;
     FeatureGrid grid;
-    double temperature = 1.0; // temperature scaling stored in the model (1: none)
-    std::mutex mutex;         // serialises forward passes
+    double temperature = 1.0;    // temperature scaling stored in the model (1: none)
+    std::optional<OodGate> gate; // out-of-distribution gate stored in the model
+    std::mutex mutex;            // serialises forward passes
 };
 
 Classifier::Classifier(std::unique_ptr<Impl> impl) : m_impl(std::move(impl)) {}
@@ -56,6 +59,7 @@ Classifier Classifier::load(const std::filesystem::path &file, const std::string
     impl->grid = featureGrid(checkpoint.arch);
     if (const auto calibration = calibrationFromMetadata(checkpoint.metadataJson))
         impl->temperature = calibration->temperature;
+    impl->gate = OodGate::fromState(checkpoint.oodGate);
     return Classifier(std::move(impl));
 }
 
@@ -63,6 +67,24 @@ const std::vector<std::string> &Classifier::classes() const { return m_impl->cla
 const Preprocessing &Classifier::preprocessing() const { return m_impl->preprocessing; }
 const std::string &Classifier::architecture() const { return m_impl->arch; }
 double Classifier::temperature() const { return m_impl->temperature; }
+bool Classifier::hasOodGate() const { return m_impl->gate.has_value(); }
+
+std::vector<std::string> Prediction::warnings() const {
+    std::vector<std::string> out;
+    for (const InputCheck &check : concerns)
+        out.push_back(check.message);
+    if (ood && ood->flagged()) {
+        char line[160];
+        std::snprintf(line,
+                      sizeof line,
+                      "this image does not look like the training images (score %.2f, "
+                      "threshold %.2f)",
+                      ood->score,
+                      ood->threshold);
+        out.emplace_back(line);
+    }
+    return out;
+}
 
 namespace {
 
@@ -234,6 +256,7 @@ Explanation Classifier::explain(const cv::Mat &gray,
     }
     Explanation explanation;
     explanation.prediction = fromLogits(cam.logits, m_impl->temperature);
+    explanation.prediction.ood = gateScore(cam.pooled);
     explanation.targetClass = cam.targetClass;
     explanation.heatmap = heatmap;
     return explanation;
@@ -244,12 +267,27 @@ Prediction Classifier::predict(const cv::Mat &gray) const {
 
     std::lock_guard lock(m_impl->mutex);
     torch::InferenceMode inference; // thread-local: made on the calling thread
-    return fromLogits(m_impl->fast ? m_impl->fast->forward(input) : m_impl->network->forward(input),
-                      m_impl->temperature);
+    const torch::Tensor features =
+        m_impl->fast ? m_impl->fast->features(input) : m_impl->network->features(input);
+    Prediction prediction = fromLogits(m_impl->network->classify(features), m_impl->temperature);
+    prediction.ood = gateScore(pooledFeatures(features));
+    return prediction;
+}
+
+Prediction Classifier::predict(const DecodedImage &image) const {
+    Prediction prediction = predict(image.pixels);
+    prediction.concerns = checkInput(image, m_impl->preprocessing.imageSize);
+    return prediction;
 }
 
 Prediction Classifier::predictFile(const std::filesystem::path &image) const {
-    return predict(decodeImage(image).pixels);
+    return predict(decodeImage(image));
+}
+
+std::optional<OodScore> Classifier::gateScore(const at::Tensor &pooled) const {
+    if (!m_impl->gate)
+        return std::nullopt;
+    return OodScore{m_impl->gate->score(pooled.to(at::kCPU))[0], m_impl->gate->threshold()};
 }
 
 } // namespace cxr

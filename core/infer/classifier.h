@@ -11,14 +11,34 @@
 
 #include "data/transforms.h"
 #include "explain/cam_method.h"
+#include "infer/input_checks.h"
 #include "progress.h"
 
+namespace at {
+class Tensor;
+}
+
 namespace cxr {
+
+// An image's out-of-distribution score (infer/ood_gate.h): about 1 for a
+// typical training image; above the threshold, the image does not look
+// like the training images.
+struct OodScore {
+    double score = 0, threshold = 0;
+    bool flagged() const { return score > threshold; }
+};
 
 // One image's result: a probability per class (softmax over the logits).
 struct Prediction {
     std::vector<float> probabilities; // same order as Classifier::classes()
     int label = -1;                   // index of the largest probability
+    std::optional<OodScore> ood;      // for models with a gate
+    std::vector<InputCheck> concerns; // from the file itself (predict of a DecodedImage)
+    // Whether the probabilities describe an image like the training images:
+    // no concern and, where the model has a gate, not flagged by it.
+    bool inDistribution() const { return concerns.empty() && !(ood && ood->flagged()); }
+    // The reasons it is not, in plain words (empty when inDistribution()).
+    std::vector<std::string> warnings() const;
 };
 
 // A prediction with the class activation map that explains it.
@@ -53,10 +73,16 @@ class Classifier {
     // fitted on validation images and stored in the model; 1 for a model
     // without calibration. See eval/calibration.h.
     double temperature() const;
+    // Whether the model carries an out-of-distribution gate (models trained
+    // by this version on, or given one by `cxr calibrate`).
+    bool hasOodGate() const;
 
-    // Classifies a decoded image (CV_32FC1 in [0, 1], any size).
+    // Classifies a decoded image (CV_32FC1 in [0, 1], any size), with its
+    // gate score where the model has a gate.
     Prediction predict(const cv::Mat &gray) const;
-    // Decodes and classifies a file. Throws ImageLoadError for a bad image.
+    // The same, after the input checks of the file (colour, size, ...).
+    Prediction predict(const DecodedImage &image) const;
+    // Decodes, checks and classifies a file. Throws ImageLoadError for a bad image.
     Prediction predictFile(const std::filesystem::path &image) const;
 
     // Classifies and explains: the heatmap of `targetClass` (default: the
@@ -80,6 +106,7 @@ class Classifier {
 
   private:
     struct Impl;
+    std::optional<OodScore> gateScore(const at::Tensor &pooled) const;
     explicit Classifier(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

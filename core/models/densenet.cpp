@@ -101,8 +101,7 @@ torch::Tensor DenseNet121Impl::features(const torch::Tensor &x) {
 }
 
 torch::Tensor DenseNet121Impl::classify(const torch::Tensor &featureMap) {
-    return m_classifier(
-        F::adaptive_avg_pool2d(featureMap, F::AdaptiveAvgPool2dFuncOptions(1)).flatten(1));
+    return m_classifier(pooledFeatures(featureMap));
 }
 
 } // namespace cxr

@@ -3,6 +3,7 @@
 
 #include <stdexcept>
 
+#include <torch/nn/functional/pooling.h>
 #include <torch/utils.h>
 
 namespace cxr {
@@ -15,6 +16,12 @@ Network makeNetwork(Architecture arch, int numClasses) {
     if (numClasses < 1)
         throw std::invalid_argument("a network needs at least one output class");
     return architectureInfo(arch).make(numClasses);
+}
+
+torch::Tensor pooledFeatures(const torch::Tensor &featureMap) {
+    return torch::nn::functional::adaptive_avg_pool2d(
+               featureMap, torch::nn::functional::AdaptiveAvgPool2dFuncOptions(1))
+        .flatten(1);
 }
 
 void useChannelsLast(NetworkImpl &network) {

@@ -39,6 +39,11 @@ class NetworkImpl : public torch::nn::Module {
 
 using Network = std::shared_ptr<NetworkImpl>;
 
+// The global average of a feature map, N x C x h x w -> N x C: what both
+// architectures' heads take, and the features the out-of-distribution
+// gate measures.
+torch::Tensor pooledFeatures(const torch::Tensor &featureMap);
+
 // A network with torchvision's initialisation (Kaiming normal convolutions,
 // BatchNorm weight 1 and bias 0, default Linear). Deterministic under
 // torch::manual_seed. Throws std::invalid_argument for numClasses < 1.

@@ -73,7 +73,7 @@ torch::Tensor ResNet50Impl::features(const torch::Tensor &x) {
 }
 
 torch::Tensor ResNet50Impl::classify(const torch::Tensor &featureMap) {
-    return m_fc(F::adaptive_avg_pool2d(featureMap, F::AdaptiveAvgPool2dFuncOptions(1)).flatten(1));
+    return m_fc(pooledFeatures(featureMap));
 }
 
 } // namespace cxr

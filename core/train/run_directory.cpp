@@ -271,6 +271,12 @@ void RunDirectory::writeSummary(const RunSummary &s) const {
                                   {"test_ece", s.testEce},
                                   {"test_ece_calibrated", s.testEceCalibrated}};
     }
+    if (s.gate)
+        summary["ood_gate"] = {{"train_images", s.gate->trainImages},
+                               {"components", s.gate->components},
+                               {"threshold", s.gate->threshold},
+                               {"threshold_from", s.gate->thresholdFrom},
+                               {"test_flagged", s.gate->testFlagged}};
     if (!s.testCurves.empty())
         summary["test_curves"] = curvesJson(s.classes, s.testCurves);
     if (!s.operatingPoints.empty())

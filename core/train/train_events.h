@@ -59,6 +59,14 @@ struct RunSummary {
     std::vector<ClassCurves> testCurves;
     std::vector<OperatingPoint> operatingPoints;
     std::vector<BinaryResult> testAtOperatingPoints;
+    // The out-of-distribution gate stored in best.pt (infer/ood_gate.h).
+    struct Gate {
+        int trainImages = 0, components = 0;
+        double threshold = 0;
+        std::string thresholdFrom;   // "val" or "train"
+        std::size_t testFlagged = 0; // test images above the threshold
+    };
+    std::optional<Gate> gate;
 };
 
 // Receives a run's events, from the thread that runs it. The CLI prints

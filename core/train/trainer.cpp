@@ -15,6 +15,8 @@
 
 #include "compute_threads.h"
 #include "errors.h"
+#include "eval/gate_fit.h"
+#include "eval/network_predictions.h"
 #include "eval/validation_fit.h"
 #include "models/device.h"
 #include "train/epoch_loop.h"
@@ -68,6 +70,7 @@ class Trainer {
     void trainEpoch();
     Predictions predict(const std::vector<std::size_t> &samples);
     std::optional<ValidationFit> fitBestOnValidation();
+    RunSummary::Gate fitOodGate();
     RunSummary testBest(bool earlyStopped);
     Checkpoint checkpoint(const RunProgress &progress) const;
     void saveLast();
@@ -97,6 +100,7 @@ class Trainer {
     std::unique_ptr<torch::optim::Optimizer> m_optimiser;
     std::unique_ptr<GradientSync> m_gradients;
     std::unique_ptr<EpochLoop> m_loop;
+    BatchLoader::Options m_loading; // the strategies' loading, for the gate's passes
     RunProgress m_progress;
 };
 
@@ -213,6 +217,7 @@ void Trainer::setUpTraining() {
     context.cancel = world == 1 ? m_cancel : nullptr;
     context.log = [this](const std::string &line) { log(line); };
     const std::vector<std::size_t> all = m_data.allSamples();
+    m_loading = context.loading;
     m_strategy = makeStepStrategy(context, all, m_data.labelsOf(all));
     const std::vector<at::Tensor> trainable = m_strategy->trainableParameters();
     m_optimiser = makeOptimiser(m_config, trainable);
@@ -386,6 +391,48 @@ std::optional<ValidationFit> Trainer::fitBestOnValidation() {
     return fit;
 }
 
+// Rank 0 alone, after testing (no collective follows): fits the
+// out-of-distribution gate to the best weights, its threshold on the
+// validation images, counts the test images it flags, and stores it in
+// best.pt.
+RunSummary::Gate Trainer::fitOodGate() {
+    const GateFit fit = fitGate(*m_network,
+                                m_index,
+                                m_data.split.train,
+                                m_data.split.val,
+                                m_data.view.labels,
+                                m_data.classes(),
+                                m_loading,
+                                m_device,
+                                m_cancel);
+    RunSummary::Gate summary;
+    summary.trainImages = static_cast<int>(fit.trainImages);
+    summary.components = fit.gate.components();
+    summary.threshold = fit.gate.threshold();
+    summary.thresholdFrom = fit.thresholdFrom == "held-out" ? "val" : "train";
+    const FeatureRows test = collectFeatures(*m_network,
+                                             m_index,
+                                             m_data.split.test,
+                                             m_data.labelsOf(m_data.split.test),
+                                             m_loading,
+                                             m_device,
+                                             m_cancel);
+    if (!test.labels.empty())
+        for (double score : fit.gate.score(test.features))
+            summary.testFlagged += score > fit.gate.threshold();
+    Checkpoint best = loadCheckpoint(m_run->bestCheckpoint());
+    best.oodGate = fit.gate.toState();
+    saveCheckpoint(m_run->bestCheckpoint(), best);
+    std::ostringstream line;
+    line.precision(3);
+    line << "out-of-distribution gate: fitted on " << summary.trainImages << " training images ("
+         << summary.components << " components), threshold " << summary.threshold << " from the "
+         << summary.thresholdFrom << " images; it flags " << summary.testFlagged << " of "
+         << test.labels.size() << " test images";
+    log(line.str());
+    return summary;
+}
+
 RunSummary Trainer::testBest(bool earlyStopped) {
     // The best weights are rank 0's to read; every rank tests with them.
     if (m_run) {
@@ -428,6 +475,14 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     }
     if (!test.empty())
         summary.testCurves = classCurves(test.labels, test.probabilities, classes);
+    if (m_run && m_data.split.train.size() >= 2) {
+        try {
+            summary.gate = fitOodGate();
+        } catch (const Cancelled &) {
+            // Training and testing are done; a stop now costs only the gate.
+            log("stopped while fitting the out-of-distribution gate: best.pt has none");
+        }
+    }
     summary.trainImages = m_data.split.train.size();
     summary.valImages = m_data.split.val.size();
     summary.testImages = m_data.split.test.size();

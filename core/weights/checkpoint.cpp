@@ -81,12 +81,16 @@ void saveCheckpoint(const std::filesystem::path &file, const Checkpoint &checkpo
         state.insert(name, tensor.contiguous());
     root.insert("state_dict", state);
     root.insert("metadata", checkpoint.metadataJson);
-    if (!checkpoint.trainingState.empty()) {
-        c10::Dict<std::string, at::Tensor> training;
-        for (const auto &[name, tensor] : checkpoint.trainingState)
-            training.insert(name, tensor.contiguous());
-        root.insert("training_state", training);
-    }
+    const auto insertTensors = [&root](const char *key, const StateDict &tensors) {
+        if (tensors.empty())
+            return;
+        c10::Dict<std::string, at::Tensor> dict;
+        for (const auto &[name, tensor] : tensors)
+            dict.insert(name, tensor.contiguous());
+        root.insert(key, dict);
+    };
+    insertTensors("training_state", checkpoint.trainingState);
+    insertTensors("ood_gate", checkpoint.oodGate);
 
     const std::vector<char> bytes = torch::pickle_save(root);
     writeFileAtomically(file, std::string_view(bytes.data(), bytes.size()));
@@ -139,10 +143,14 @@ Checkpoint loadCheckpoint(const std::filesystem::path &file) {
     if (const PickleValue *metadata = root.find("metadata"); metadata && metadata->isString())
         checkpoint.metadataJson = metadata->text;
     checkpoint.stateDict = findStateDict(root, file.string());
-    if (const PickleValue *training = root.find("training_state"); training && training->isDict())
-        for (const auto &[key, value] : *training->entries)
-            if (key.isString() && value.isTensor())
-                checkpoint.trainingState.emplace_back(key.text, value.tensor);
+    const auto readTensors = [&root](const char *key, StateDict &into) {
+        if (const PickleValue *dict = root.find(key); dict && dict->isDict())
+            for (const auto &[name, value] : *dict->entries)
+                if (name.isString() && value.isTensor())
+                    into.emplace_back(name.text, value.tensor);
+    };
+    readTensors("training_state", checkpoint.trainingState);
+    readTensors("ood_gate", checkpoint.oodGate);
     return checkpoint;
 }
 

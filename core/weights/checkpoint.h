@@ -16,7 +16,8 @@ namespace cxr {
 //    "arch": "resnet50" | "densenet121", "classes": [...],
 //    "preprocessing": {"image_size", "channels", "mean", "std", "resize"},
 //    "state_dict": {torchvision name: tensor},   # strict-loads into torchvision
-//    "metadata": "<JSON text>"}                  # training config, metrics, ...
+//    "metadata": "<JSON text>",                  # training config, metrics, ...
+//    "ood_gate": {name: tensor}}                 # optional, see infer/ood_gate.h
 constexpr const char *kCheckpointFormat = "cxr-studio-checkpoint";
 constexpr int kCheckpointVersion = 1;
 
@@ -29,6 +30,9 @@ struct Checkpoint {
     // Tensors a training run needs to resume (optimiser state, the unfinished
     // epoch's predictions), stored under "training_state"; empty otherwise.
     StateDict trainingState;
+    // The out-of-distribution gate's statistics (infer/ood_gate.h), stored
+    // under "ood_gate"; empty for a model without one.
+    StateDict oodGate;
 };
 
 // The checkpoint of a network: its state dict (CPU copies) and the rest.

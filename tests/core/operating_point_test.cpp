@@ -64,6 +64,9 @@ TEST(OperatingPoint, ParsesGoalsAndRefusesOthers) {
     EXPECT_EQ(s.goal, OperatingGoal::Sensitivity);
     EXPECT_DOUBLE_EQ(s.target, 0.95);
     EXPECT_EQ(goalText(s), "sensitivity>=0.95");
+    EXPECT_EQ(goalText(parseGoal("manual")), "manual");
+    EXPECT_THROW(chooseOperatingPoint(twelveImages(), "C", parseGoal("manual"), "val"),
+                 std::invalid_argument);
     for (const char *bad : {"",
                             "youden>=0.5",
                             "sensitivity",

@@ -8,6 +8,7 @@
 #include "errors.h"
 #include "eval/calibration.h"
 #include "eval/operating_point.h"
+#include "infer/ood_gate.h"
 #include "support/model_fixture.h"
 #include "train/trainer.h"
 #include "weights/checkpoint.h"
@@ -234,6 +235,12 @@ TEST(Trainer, FrozenBackboneFastPathTrainsOnlyTheHead) {
     EXPECT_FALSE(points.empty());
     EXPECT_EQ(points.size(), recorder.summary.operatingPoints.size());
     EXPECT_EQ(recorder.summary.testAtOperatingPoints.size(), points.size());
+    // And with the out-of-distribution gate, whole enough to load.
+    const auto gate = OodGate::fromState(best.oodGate);
+    ASSERT_TRUE(gate.has_value());
+    EXPECT_GT(gate->threshold(), 0.0);
+    ASSERT_TRUE(summary.contains("ood_gate"));
+    EXPECT_DOUBLE_EQ(summary["ood_gate"]["threshold"].get<double>(), gate->threshold());
 }
 
 // With augmentation the images change every epoch, so the frozen backbone

@@ -200,7 +200,11 @@ TEST_F(ExplainFixture, PredictAFolderWithOverlays) {
     EXPECT_NE(r.err.find("broken.png"), std::string::npos) << r.err;
     const std::string csv = test::readFile(dir / "p.csv");
     EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 1 + 8);
-    EXPECT_EQ(csv.rfind("image,label,p_NORMAL,p_BACTERIA,p_VIRUS,p_COVID19\n", 0), 0u) << csv;
+    EXPECT_EQ(csv.rfind("image,label,p_NORMAL,p_BACTERIA,p_VIRUS,p_COVID19,in_distribution,"
+                        "ood_score,warnings\n",
+                        0),
+              0u)
+        << csv;
     std::size_t overlays = 0;
     for ([[maybe_unused]] const auto &e : fs::directory_iterator(dir / "ov"))
         ++overlays;

@@ -2,6 +2,7 @@
 // `cxr train`, `cxr eval` and `cxr reproduce` end to end on small data.
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
+#include <opencv2/core.hpp>
 
 #include "e2e/cli_runner.h"
 #include "support/test_support.h"
@@ -134,6 +135,69 @@ TEST(CliTrain, TrainsAndEvaluatesOnTheRealSample) {
     ASSERT_EQ(recheck.exitCode, 0) << recheck.err;
     EXPECT_DOUBLE_EQ(nlohmann::json::parse(recheck.out)["temperature"].get<double>(),
                      fit["temperature"].get<double>());
+
+    // The run fitted the out-of-distribution gate: predict scores every image.
+    // Phantoms (synthetic, not X-rays) score above the real test X-rays; an
+    // icon and a colour picture are named for what they are.
+    ASSERT_TRUE(summary.contains("ood_gate")) << summary.dump();
+    const fs::path phantoms = dir / "phantoms";
+    ASSERT_EQ(test::runCli({"phantoms",
+                            "--out",
+                            phantoms.string(),
+                            "--per-class",
+                            "2",
+                            "--test-per-class",
+                            "0",
+                            "--size",
+                            "256"})
+                  .exitCode,
+              0);
+    std::vector<std::string> real, foreign;
+    for (const auto &entry :
+         fs::recursive_directory_iterator(test::sharedData() / "cxr-sample/test"))
+        if (entry.is_regular_file())
+            real.push_back(entry.path().string());
+    for (const auto &entry : fs::recursive_directory_iterator(phantoms / "train"))
+        if (entry.is_regular_file() && entry.path().string().find("mask") == std::string::npos)
+            foreign.push_back(entry.path().string());
+    const auto scores = [&run](const std::vector<std::string> &images) {
+        std::vector<std::string> command = {"predict", (run / "best.pt").string(), "--json"};
+        command.insert(command.end(), images.begin(), images.end());
+        const test::CliResult r = test::runCli(command);
+        EXPECT_EQ(r.exitCode, 0) << r.err;
+        std::vector<double> out;
+        for (const auto &entry : nlohmann::json::parse(r.out)) {
+            EXPECT_TRUE(entry["ood"]["threshold"].is_number()) << entry.dump();
+            out.push_back(entry["ood"]["score"].get<double>());
+        }
+        return out;
+    };
+    const std::vector<double> realScores = scores(real), foreignScores = scores(foreign);
+    ASSERT_EQ(foreignScores.size(), 8u);
+    double wins = 0;
+    for (double f : foreignScores)
+        for (double r : realScores)
+            wins += f > r ? 1.0 : f == r ? 0.5 : 0.0;
+    EXPECT_GE(wins / static_cast<double>(foreignScores.size() * realScores.size()), 0.9);
+
+    test::writeImage(dir / "icon.png", test::gradientImage(16, 16));
+    cv::Mat colour(128, 128, CV_8UC3, cv::Scalar(40, 160, 220));
+    colour.col(5) = cv::Scalar(0, 0, 0);
+    test::writeImage(dir / "colour.png", colour);
+    const test::CliResult odd = test::runCli({"predict",
+                                              (run / "best.pt").string(),
+                                              (dir / "icon.png").string(),
+                                              (dir / "colour.png").string(),
+                                              "--json"});
+    ASSERT_EQ(odd.exitCode, 0) << odd.err;
+    const auto oddJson = nlohmann::json::parse(odd.out);
+    EXPECT_FALSE(oddJson[0]["in_distribution"].get<bool>());
+    EXPECT_EQ(oddJson[0]["concerns"][0], "too_small") << oddJson[0].dump();
+    EXPECT_NE(oddJson[0]["warnings"][0].get<std::string>().find("16 x 16"), std::string::npos);
+    EXPECT_EQ(oddJson[1]["concerns"][0], "colour") << oddJson[1].dump();
+    const test::CliResult oddText =
+        test::runCli({"predict", (run / "best.pt").string(), (dir / "icon.png").string()});
+    EXPECT_NE(oddText.out.find("warning: the image is 16 x 16"), std::string::npos) << oddText.out;
 
     // The folder now holds a run: a second train without --resume refuses.
     const test::CliResult again =

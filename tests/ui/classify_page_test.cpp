@@ -150,6 +150,7 @@ TEST(ClassifyPage, ClassifiesAFolderIntoATableThatExportsAsCsv) {
     for (int i = 0; i < 6; ++i)
         test::writeImage(dir / "folder" / ("x" + std::to_string(i) + ".png"),
                          renderPhantom(classes[i % 4], 96, static_cast<std::uint64_t>(i)).image);
+    test::writeImage(dir / "folder" / "icon.png", test::gradientImage(16, 16)); // not an X-ray
     test::writeFile(dir / "folder" / "notes.txt", "not an image");
     writeModel(dir / "m.pt", {"NORMAL", "BACTERIA", "VIRUS", "COVID19"});
     ui::ClassifyPage page;
@@ -160,23 +161,34 @@ TEST(ClassifyPage, ClassifiesAFolderIntoATableThatExportsAsCsv) {
     ASSERT_TRUE(loaded.wait(60000));
     drop(&page, {QUrl::fromLocalFile(qpath(dir / "folder"))});
     ui::ImageTable *table = page.imageTable();
-    ASSERT_EQ(table->rowCount(), 6);
+    ASSERT_EQ(table->rowCount(), 7);
     ASSERT_TRUE(done.wait(120000));
-    EXPECT_EQ(table->predictedCount(), 6);
+    EXPECT_EQ(table->predictedCount(), 7);
     ASSERT_EQ(table->columnCount(), 3 + 4); // image, predicted, p, one column per class
     // Sorting by the top probability orders the rows by it.
     table->sortItems(2, Qt::DescendingOrder);
     for (int row = 1; row < table->rowCount(); ++row)
         EXPECT_GE(table->item(row - 1, 2)->data(Qt::UserRole).toDouble(),
                   table->item(row, 2)->data(Qt::UserRole).toDouble());
+    // The icon is classified all the same, but marked and greyed, with the
+    // reason in its tooltip.
+    const int icon = table->rowOf(qpath(dir / "folder" / "icon.png"));
+    ASSERT_GE(icon, 0);
+    EXPECT_TRUE(table->item(icon, 1)->text().contains(QStringLiteral("unlike training")))
+        << table->item(icon, 1)->text().toStdString();
+    EXPECT_TRUE(table->item(icon, 1)->toolTip().contains(QStringLiteral("16 x 16")));
     table->exportCsv(qpath(dir / "table.csv"));
     const std::string csv = test::readFile(dir / "table.csv");
-    EXPECT_EQ(csv.substr(0, csv.find('\n')), "image,label,p_NORMAL,p_BACTERIA,p_VIRUS,p_COVID19");
-    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 7);
+    EXPECT_EQ(csv.substr(0, csv.find('\n')),
+              "image,label,p_NORMAL,p_BACTERIA,p_VIRUS,p_COVID19,in_distribution,ood_score,"
+              "warnings");
+    EXPECT_EQ(std::count(csv.begin(), csv.end(), '\n'), 8);
+    EXPECT_NE(csv.find(",no,,\"the image is 16 x 16 pixels, far smaller"), std::string::npos)
+        << csv;
     // Removing a row takes it out of the table and the export.
     table->selectRow(0);
     table->removeSelected();
-    EXPECT_EQ(table->rowCount(), 5);
+    EXPECT_EQ(table->rowCount(), 6);
 }
 
 TEST(ClassifyRunner, TheNewestModelRequestWins) {
