@@ -59,6 +59,45 @@ EvaluationPage::EvaluationPage(QWidget *parent)
     setObjectName(QStringLiteral("evaluationPage"));
     m_evaluate->setObjectName(QStringLiteral("evaluateButton"));
     m_slider->setObjectName(QStringLiteral("thresholdSlider"));
+    auto *notice = new QLabel(tr("Research and teaching software — <b>not for clinical use</b>. "
+                                 "Intervals are 95% bootstrap intervals over the images."),
+                              this);
+    m_message->setWordWrap(true);
+    m_summary->setWordWrap(true);
+    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    setUpTable();
+    auto *plots = new QTabWidget(this);
+    plots->addTab(m_roc, tr("ROC"));
+    plots->addTab(m_pr, tr("Precision-recall"));
+    plots->addTab(m_reliability, tr("Reliability"));
+
+    // The table across the page; below it the operating point beside the
+    // plots, which get the rest of the height.
+    auto *splitter = new QSplitter(Qt::Horizontal, this);
+    auto *left = new QWidget(this);
+    auto *leftLayout = new QVBoxLayout(left);
+    leftLayout->setContentsMargins(0, 0, 0, 0);
+    leftLayout->addWidget(buildOperatingPointBox());
+    leftLayout->addStretch(1);
+    splitter->addWidget(left);
+    splitter->addWidget(plots);
+    splitter->setSizes({480, 820});
+
+    auto *layout = new QVBoxLayout(this);
+    layout->addLayout(buildInputs());
+    layout->addWidget(notice);
+    layout->addWidget(m_message);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_table);
+    layout->addWidget(splitter, 1);
+
+    connect(m_evaluate, &QPushButton::clicked, this, &EvaluationPage::evaluate);
+    connect(m_cancel, &QPushButton::clicked, m_runner, &EvaluationRunner::cancel);
+    connectRunner();
+    setBusy(false);
+}
+
+QLayout *EvaluationPage::buildInputs() {
     auto *chooseModelButton = new QPushButton(tr("Choose model…"), this);
     for (const char *split : {"test", "val", "train"})
         m_split->addItem(QString::fromLatin1(split));
@@ -80,13 +119,11 @@ EvaluationPage::EvaluationPage(QWidget *parent)
     inputs->addWidget(m_cancel);
     inputs->addWidget(m_progress);
 
-    auto *notice = new QLabel(tr("Research and teaching software — <b>not for clinical use</b>. "
-                                 "Intervals are 95% bootstrap intervals over the images."),
-                              this);
-    m_message->setWordWrap(true);
-    m_summary->setWordWrap(true);
-    m_summary->setTextInteractionFlags(Qt::TextSelectableByMouse);
+    connect(chooseModelButton, &QPushButton::clicked, this, &EvaluationPage::chooseModel);
+    return inputs;
+}
 
+void EvaluationPage::setUpTable() {
     m_table->setColumnCount(8);
     m_table->setHorizontalHeaderLabels({tr("class"),
                                         tr("sensitivity"),
@@ -102,35 +139,9 @@ EvaluationPage::EvaluationPage(QWidget *parent)
     m_table->horizontalHeader()->setSectionResizeMode(0, QHeaderView::ResizeToContents);
     m_table->setVerticalScrollBarPolicy(Qt::ScrollBarAlwaysOff);
     m_table->setFixedHeight(m_table->horizontalHeader()->sizeHint().height() + 4);
+}
 
-    auto *plots = new QTabWidget(this);
-    plots->addTab(m_roc, tr("ROC"));
-    plots->addTab(m_pr, tr("Precision-recall"));
-    plots->addTab(m_reliability, tr("Reliability"));
-
-    // The table across the page; below it the operating point beside the
-    // plots, which get the rest of the height.
-    auto *splitter = new QSplitter(Qt::Horizontal, this);
-    auto *left = new QWidget(this);
-    auto *leftLayout = new QVBoxLayout(left);
-    leftLayout->setContentsMargins(0, 0, 0, 0);
-    leftLayout->addWidget(buildOperatingPointBox());
-    leftLayout->addStretch(1);
-    splitter->addWidget(left);
-    splitter->addWidget(plots);
-    splitter->setSizes({480, 820});
-
-    auto *layout = new QVBoxLayout(this);
-    layout->addLayout(inputs);
-    layout->addWidget(notice);
-    layout->addWidget(m_message);
-    layout->addWidget(m_summary);
-    layout->addWidget(m_table);
-    layout->addWidget(splitter, 1);
-
-    connect(chooseModelButton, &QPushButton::clicked, this, &EvaluationPage::chooseModel);
-    connect(m_evaluate, &QPushButton::clicked, this, &EvaluationPage::evaluate);
-    connect(m_cancel, &QPushButton::clicked, m_runner, &EvaluationRunner::cancel);
+void EvaluationPage::connectRunner() {
     connect(m_runner, &EvaluationRunner::progress, this, [this](int done, int total) {
         m_progress->setRange(0, total);
         m_progress->setValue(done);
@@ -157,7 +168,6 @@ EvaluationPage::EvaluationPage(QWidget *parent)
         m_save->setEnabled(true);
         setMessage(tr("Cannot save the operating point: %1").arg(error), true);
     });
-    setBusy(false);
 }
 
 EvaluationPage::~EvaluationPage() = default;

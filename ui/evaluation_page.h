@@ -9,6 +9,7 @@
 class QComboBox;
 class QCustomPlot;
 class QLabel;
+class QLayout;
 class QProgressBar;
 class QPushButton;
 class QSlider;
@@ -62,6 +63,9 @@ class EvaluationPage : public QWidget {
     void showOperatingPoint();
     void setMessage(const QString &text, bool error);
     void setBusy(bool busy);
+    QLayout *buildInputs();
+    void setUpTable();
+    void connectRunner();
     QWidget *buildOperatingPointBox();
 
     EvaluationRunner *m_runner;

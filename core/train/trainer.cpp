@@ -15,10 +15,9 @@
 
 #include "compute_threads.h"
 #include "errors.h"
-#include "eval/gate_fit.h"
-#include "eval/network_predictions.h"
 #include "eval/validation_fit.h"
 #include "models/device.h"
+#include "train/best_model.h"
 #include "train/epoch_loop.h"
 #include "train/initial_weights.h"
 #include "train/optimiser.h"
@@ -396,41 +395,11 @@ std::optional<ValidationFit> Trainer::fitBestOnValidation() {
 // validation images, counts the test images it flags, and stores it in
 // best.pt.
 RunSummary::Gate Trainer::fitOodGate() {
-    const GateFit fit = fitGate(*m_network,
-                                m_index,
-                                m_data.split.train,
-                                m_data.split.val,
-                                m_data.view.labels,
-                                m_data.classes(),
-                                m_loading,
-                                m_device,
-                                m_cancel);
-    RunSummary::Gate summary;
-    summary.trainImages = static_cast<int>(fit.trainImages);
-    summary.components = fit.gate.components();
-    summary.threshold = fit.gate.threshold();
-    summary.thresholdFrom = fit.thresholdFrom == "held-out" ? "val" : "train";
-    const FeatureRows test = collectFeatures(*m_network,
-                                             m_index,
-                                             m_data.split.test,
-                                             m_data.labelsOf(m_data.split.test),
-                                             m_loading,
-                                             m_device,
-                                             m_cancel);
-    if (!test.labels.empty())
-        for (double score : fit.gate.score(test.features))
-            summary.testFlagged += score > fit.gate.threshold();
-    Checkpoint best = loadCheckpoint(m_run->bestCheckpoint());
-    best.oodGate = fit.gate.toState();
-    saveCheckpoint(m_run->bestCheckpoint(), best);
-    std::ostringstream line;
-    line.precision(3);
-    line << "out-of-distribution gate: fitted on " << summary.trainImages << " training images ("
-         << summary.components << " components), threshold " << summary.threshold << " from the "
-         << summary.thresholdFrom << " images; it flags " << summary.testFlagged << " of "
-         << test.labels.size() << " test images";
-    log(line.str());
-    return summary;
+    std::string line;
+    const RunSummary::Gate gate = storeOodGate(
+        *m_network, m_index, m_data, m_loading, m_device, m_cancel, m_run->bestCheckpoint(), line);
+    log(line);
+    return gate;
 }
 
 RunSummary Trainer::testBest(bool earlyStopped) {
@@ -444,37 +413,13 @@ RunSummary Trainer::testBest(bool earlyStopped) {
         state.push_back(buffer);
     m_sync->shareTensors(state);
     const std::optional<ValidationFit> fit = fitBestOnValidation();
-    Predictions test = predict(m_data.split.test);
-    const int classes = m_data.classes();
     RunSummary summary;
-    if (fit && !test.empty()) {
-        summary.testEce = expectedCalibrationError(test.probabilities, test.labels, classes);
-        test.probabilities =
-            applyTemperature(test.probabilities, classes, fit->calibration.temperature);
-        summary.testEceCalibrated =
-            expectedCalibrationError(test.probabilities, test.labels, classes);
-    }
     summary.runDir = m_dir;
     summary.classes = m_data.view.classes;
     summary.epochsRun = m_progress.epoch;
     summary.bestEpoch = m_progress.bestEpoch;
     summary.earlyStopped = earlyStopped;
-    summary.test = test.metrics();
-    summary.testIntervals =
-        bootstrapIntervals(test.labels, test.probabilities, classes, 1000, m_config.seed);
-    if (fit) {
-        summary.calibration = fit->calibration;
-        summary.operatingPoints = fit->points;
-        for (const OperatingPoint &p : fit->points) {
-            const auto c = std::find(summary.classes.begin(), summary.classes.end(), p.className) -
-                           summary.classes.begin();
-            summary.testAtOperatingPoints.push_back(
-                binaryAt(oneVsRest(test.labels, test.probabilities, classes, static_cast<int>(c)),
-                         p.threshold));
-        }
-    }
-    if (!test.empty())
-        summary.testCurves = classCurves(test.labels, test.probabilities, classes);
+    summariseTest(predict(m_data.split.test), fit, m_config.seed, summary);
     if (m_run && m_data.split.train.size() >= 2) {
         try {
             summary.gate = fitOodGate();
@@ -487,7 +432,7 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     summary.valImages = m_data.split.val.size();
     summary.testImages = m_data.split.test.size();
     if (m_run) {
-        if (!test.empty())
+        if (summary.test.count > 0)
             m_run->writeConfusion("test", m_data.view.classes, summary.test);
         m_run->writeSummary(summary);
     }

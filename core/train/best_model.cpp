@@ -1,0 +1,85 @@
+// SPDX-License-Identifier: MIT
+#include "train/best_model.h"
+
+#include <algorithm>
+#include <sstream>
+
+#include "eval/calibration.h"
+#include "eval/curves.h"
+#include "eval/gate_fit.h"
+#include "eval/network_predictions.h"
+#include "weights/checkpoint.h"
+
+namespace cxr {
+
+void summariseTest(Predictions test,
+                   const std::optional<ValidationFit> &fit,
+                   std::uint64_t seed,
+                   RunSummary &summary) {
+    const int classes = test.classes;
+    if (fit && !test.empty()) {
+        summary.testEce = expectedCalibrationError(test.probabilities, test.labels, classes);
+        test.probabilities =
+            applyTemperature(test.probabilities, classes, fit->calibration.temperature);
+        summary.testEceCalibrated =
+            expectedCalibrationError(test.probabilities, test.labels, classes);
+    }
+    summary.test = test.metrics();
+    summary.testIntervals =
+        bootstrapIntervals(test.labels, test.probabilities, classes, 1000, seed);
+    if (fit) {
+        summary.calibration = fit->calibration;
+        summary.operatingPoints = fit->points;
+        for (const OperatingPoint &p : fit->points) {
+            const auto c = std::find(summary.classes.begin(), summary.classes.end(), p.className) -
+                           summary.classes.begin();
+            summary.testAtOperatingPoints.push_back(
+                binaryAt(oneVsRest(test.labels, test.probabilities, classes, static_cast<int>(c)),
+                         p.threshold));
+        }
+    }
+    if (!test.empty())
+        summary.testCurves = classCurves(test.labels, test.probabilities, classes);
+}
+
+RunSummary::Gate storeOodGate(NetworkImpl &network,
+                              const DatasetIndex &index,
+                              const TrainingData &data,
+                              const BatchLoader::Options &loading,
+                              c10::Device device,
+                              const CancelToken *cancel,
+                              const std::filesystem::path &bestCheckpoint,
+                              std::string &logLine) {
+    const GateFit fit = fitGate(network,
+                                index,
+                                data.split.train,
+                                data.split.val,
+                                data.view.labels,
+                                data.classes(),
+                                loading,
+                                device,
+                                cancel);
+    RunSummary::Gate summary;
+    summary.trainImages = static_cast<int>(fit.trainImages);
+    summary.components = fit.gate.components();
+    summary.threshold = fit.gate.threshold();
+    summary.thresholdFrom = fit.thresholdFrom == "held-out" ? "val" : "train";
+    const FeatureRows test = collectFeatures(
+        network, index, data.split.test, data.labelsOf(data.split.test), loading, device, cancel);
+    if (!test.labels.empty())
+        for (double score : fit.gate.score(test.features))
+            summary.testFlagged += score > fit.gate.threshold();
+    Checkpoint best = loadCheckpoint(bestCheckpoint);
+    best.oodGate = fit.gate.toState();
+    saveCheckpoint(bestCheckpoint, best);
+    std::ostringstream line;
+    line.precision(3);
+    line << "out-of-distribution gate: fitted on " << summary.trainImages << " training images ("
+         << summary.components << " components), threshold " << summary.threshold << " from the "
+         << summary.thresholdFrom << " images; it flags " << summary.testFlagged << " of "
+         << test.labels.size() << " test images";
+    logLine = line.str();
+    return summary;
+}
+
+} // namespace cxr

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+
+#include <c10/core/Device.h>
+
+#include "eval/predictions.h"
+#include "eval/validation_fit.h"
+#include "loader/batch_loader.h"
+#include "models/network.h"
+#include "progress.h"
+#include "train/train_events.h"
+#include "train/training_data.h"
+
+namespace cxr {
+
+// What the end of a run measures of its best weights, after the trainer
+// has them: plain functions of their inputs, kept out of the trainer.
+
+// Fills `summary`'s test figures from the best weights' raw predictions on
+// the test split and the validation fit (when there is one): the ECE
+// without and with the temperature, then the metrics, intervals (seeded),
+// curves and operating point results of the calibrated probabilities.
+void summariseTest(Predictions test,
+                   const std::optional<ValidationFit> &fit,
+                   std::uint64_t seed,
+                   RunSummary &summary);
+
+// Fits the out-of-distribution gate to `network` on the run's training
+// images (threshold from its validation images), counts the test images it
+// flags, and stores it in `bestCheckpoint`. `logLine` says what it did.
+RunSummary::Gate storeOodGate(NetworkImpl &network,
+                              const DatasetIndex &index,
+                              const TrainingData &data,
+                              const BatchLoader::Options &loading,
+                              c10::Device device,
+                              const CancelToken *cancel,
+                              const std::filesystem::path &bestCheckpoint,
+                              std::string &logLine);
+
+} // namespace cxr
