@@ -184,7 +184,7 @@ void ClassifyRunner::startJob() {
                         },
                         Qt::QueuedConnection);
                 };
-                const Explanation e = classifier->explain(result.gray,
+                const Explanation e = classifier->explain(decoded,
                                                           request.target,
                                                           request.method,
                                                           request.smoothing,
@@ -194,8 +194,6 @@ void ClassifyRunner::startJob() {
                 result.classes = classifier->classes();
                 result.heatmap = e.heatmap;
                 result.prediction = e.prediction;
-                result.prediction.concerns =
-                    checkInput(decoded, classifier->preprocessing().imageSize);
                 result.target = e.targetClass;
             }
         } catch (const Cancelled &) {

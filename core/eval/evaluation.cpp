@@ -1,8 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "eval/evaluation.h"
 
-#include <algorithm>
-
 #include "compute_threads.h"
 #include "data/task.h"
 #include "errors.h"
@@ -68,16 +66,8 @@ Evaluation evaluateModel(const std::filesystem::path &model,
     evaluation.intervals = bootstrapIntervals(outputs.labels, outputs.probabilities, classes);
     evaluation.curves = classCurves(outputs.labels, outputs.probabilities, classes);
     evaluation.operatingPoints = operatingPointsFromMetadata(checkpoint.metadataJson);
-    for (const OperatingPoint &point : evaluation.operatingPoints) {
-        const auto it =
-            std::find(evaluation.classes.begin(), evaluation.classes.end(), point.className);
-        const int c = static_cast<int>(it - evaluation.classes.begin());
-        evaluation.atOperatingPoints.push_back(
-            it == evaluation.classes.end()
-                ? BinaryResult{}
-                : binaryAt(oneVsRest(outputs.labels, outputs.probabilities, classes, c),
-                           point.threshold));
-    }
+    evaluation.atOperatingPoints = resultsAt(
+        evaluation.operatingPoints, evaluation.classes, outputs.labels, outputs.probabilities);
     return evaluation;
 }
 

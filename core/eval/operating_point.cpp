@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 #include "eval/operating_point.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <stdexcept>
@@ -129,6 +130,24 @@ OperatingPoint chooseOperatingPoint(const OneVsRest &data,
         }
     }
     return best;
+}
+
+std::vector<BinaryResult> resultsAt(const std::vector<OperatingPoint> &points,
+                                    const std::vector<std::string> &classes,
+                                    const std::vector<int> &labels,
+                                    const std::vector<float> &probabilities) {
+    std::vector<BinaryResult> results;
+    for (const OperatingPoint &point : points) {
+        const auto it = std::find(classes.begin(), classes.end(), point.className);
+        results.push_back(it == classes.end()
+                              ? BinaryResult{}
+                              : binaryAt(oneVsRest(labels,
+                                                   probabilities,
+                                                   static_cast<int>(classes.size()),
+                                                   static_cast<int>(it - classes.begin())),
+                                         point.threshold));
+    }
+    return results;
 }
 
 std::pair<std::string, GoalSpec> parseClassGoal(const std::string &text) {

@@ -56,6 +56,14 @@ OperatingPoint chooseOperatingPoint(const OneVsRest &data,
                                     const GoalSpec &goal,
                                     const std::string &fittedOn);
 
+// What each point gives on these predictions (row-major probabilities,
+// labels.size() x classes.size()); an empty result for a point whose class
+// is not among `classes`.
+std::vector<BinaryResult> resultsAt(const std::vector<OperatingPoint> &points,
+                                    const std::vector<std::string> &classes,
+                                    const std::vector<int> &labels,
+                                    const std::vector<float> &probabilities);
+
 // "CLASS:GOAL" (e.g. "COVID19:sensitivity>=0.95") -> class and goal.
 // Throws std::invalid_argument naming the text.
 std::pair<std::string, GoalSpec> parseClassGoal(const std::string &text);

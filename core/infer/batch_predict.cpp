@@ -59,11 +59,9 @@ BatchPredictResult predictBatch(const Classifier &classifier,
                     predictions[i] = classifier.predict(decoded);
                     return;
                 }
-                const Explanation e = classifier.explain(
-                    decoded.pixels, std::nullopt, options.method, options.smoothing);
+                const Explanation e =
+                    classifier.explain(decoded, std::nullopt, options.method, options.smoothing);
                 predictions[i] = e.prediction;
-                predictions[i]->concerns =
-                    checkInput(decoded, classifier.preprocessing().imageSize);
                 const fs::path out =
                     options.overlaysDir / (images[i].stem().string() + ".overlay.png");
                 OverlayOptions overlay = options.overlay;

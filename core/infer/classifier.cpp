@@ -274,6 +274,18 @@ Prediction Classifier::predict(const cv::Mat &gray) const {
     return prediction;
 }
 
+Explanation Classifier::explain(const DecodedImage &image,
+                                std::optional<int> targetClass,
+                                CamMethod method,
+                                const CamSmoothing &smoothing,
+                                const ProgressFn &progress,
+                                const CancelToken *cancel) const {
+    Explanation explanation =
+        explain(image.pixels, targetClass, method, smoothing, progress, cancel);
+    explanation.prediction.concerns = checkInput(image, m_impl->preprocessing.imageSize);
+    return explanation;
+}
+
 Prediction Classifier::predict(const DecodedImage &image) const {
     Prediction prediction = predict(image.pixels);
     prediction.concerns = checkInput(image, m_impl->preprocessing.imageSize);

@@ -101,6 +101,14 @@ class Classifier {
                         const ProgressFn &progress = {},
                         const CancelToken *cancel = nullptr) const;
 
+    // The same for a decoded file, with the input checks of predict().
+    Explanation explain(const DecodedImage &image,
+                        std::optional<int> targetClass = std::nullopt,
+                        CamMethod method = CamMethod::GradCam,
+                        const CamSmoothing &smoothing = {},
+                        const ProgressFn &progress = {},
+                        const CancelToken *cancel = nullptr) const;
+
     // The index of a class name, or -1.
     int classIndex(const std::string &name) const;
 

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "train/best_model.h"
 
-#include <algorithm>
 #include <sstream>
 
 #include "eval/calibration.h"
@@ -30,13 +29,8 @@ void summariseTest(Predictions test,
     if (fit) {
         summary.calibration = fit->calibration;
         summary.operatingPoints = fit->points;
-        for (const OperatingPoint &p : fit->points) {
-            const auto c = std::find(summary.classes.begin(), summary.classes.end(), p.className) -
-                           summary.classes.begin();
-            summary.testAtOperatingPoints.push_back(
-                binaryAt(oneVsRest(test.labels, test.probabilities, classes, static_cast<int>(c)),
-                         p.threshold));
-        }
+        summary.testAtOperatingPoints =
+            resultsAt(fit->points, summary.classes, test.labels, test.probabilities);
     }
     if (!test.empty())
         summary.testCurves = classCurves(test.labels, test.probabilities, classes);
