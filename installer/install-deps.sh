@@ -6,8 +6,9 @@
 # Usage: installer/install-deps.sh [--package] [--fresh-check] [--extras]
 #   --package      also the tools installer/package.sh uses (help2man, lintian, appstream)
 #   --fresh-check  also what installer/fresh-check.sh uses (debootstrap)
-#   --extras       also what bench/ood_gate.sh (scikit-image's sample photos) and
-#                  installer/screenshots.sh (ImageMagick's import) use
+#   --extras       also what bench/ood_gate.sh (scikit-image's sample photos),
+#                  the run report's PDF test (Chromium prints it) and
+#                  installer/screenshots.sh (ImageMagick's import, pdftoppm) use
 #
 # libopenblas0-openmp: LibTorch finds BLAS through libblas.so.3, which Debian
 # otherwise serves from the reference BLAS; with one compute thread and a
@@ -36,7 +37,7 @@ for option in "$@"; do
     case $option in
     --package) packages+=(help2man lintian appstream desktop-file-utils dpkg-dev file) ;;
     --fresh-check) packages+=(debootstrap) ;;
-    --extras) packages+=(python3-skimage imagemagick) ;;
+    --extras) packages+=(python3-skimage imagemagick chromium poppler-utils) ;;
     *)
         echo "install-deps: unknown option $option" >&2
         exit 2

@@ -59,6 +59,20 @@ shoot charts 20 --dataset "$data" --page charts
 shoot classify 25 --dataset "$data" --model "$work/model/best.pt" "${images[@]}"
 shoot evaluation 25 --dataset "$data" --model "$work/model/best.pt" --evaluate
 
+# The run report of the same run, printed to PDF by Chromium: its first and
+# third pages side by side (docs/evaluation.md).
+if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then
+    "$bin/cxr" report "$work/model" --out "$work/report.html" >/dev/null
+    HOME="$work" chromium --headless --no-sandbox --disable-gpu --no-pdf-header-footer \
+        --print-to-pdf="$work/report.pdf" "file://$work/report.html" 2>/dev/null
+    pdftoppm -r 60 -png "$work/report.pdf" "$work/page"
+    montage "$work"/page-1.png "$work"/page-3.png -tile 2x1 -geometry +6+6 \
+        "$root/docs/images/run-report.png"
+    echo "wrote $root/docs/images/run-report.png"
+else
+    echo "screenshots: the run report's picture needs chromium and poppler-utils' pdftoppm"
+fi
+
 # The Training page while a run is under way: `cxr train` writes the run
 # folder, and the page follows it.
 "$bin/cxr" train "$data" --out "$work/live" --init scratch --epochs 40 --image-size 96 \

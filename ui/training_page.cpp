@@ -4,6 +4,7 @@
 #include <QCheckBox>
 #include <QComboBox>
 #include <QDateTime>
+#include <QDesktopServices>
 #include <QDir>
 #include <QDoubleSpinBox>
 #include <QFileDialog>
@@ -23,10 +24,12 @@
 #include <QStandardPaths>
 #include <QTabWidget>
 #include <QTextCursor>
+#include <QUrl>
 #include <QVBoxLayout>
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "report_task.h"
 #include "run_config_form.h"
 #include "run_follower.h"
 #include "runs_table.h"
@@ -51,7 +54,8 @@ TrainingPage::TrainingPage(QWidget *parent)
       m_form(new RunConfigForm(this)), m_start(new QPushButton(tr("Start"), this)),
       m_stop(new QPushButton(tr("Stop"), this)), m_resume(new QPushButton(tr("Resume"), this)),
       m_progress(new QProgressBar(this)), m_speed(new QLabel(this)),
-      m_log(new QPlainTextEdit(this)), m_views(new QTabWidget(this)), m_runs(new RunsTable(this)) {
+      m_log(new QPlainTextEdit(this)), m_views(new QTabWidget(this)), m_runs(new RunsTable(this)),
+      m_report(new ReportTask(this)) {
     m_stop->setToolTip(tr("Stops at the next batch and keeps a checkpoint you can resume"));
     m_resume->setToolTip(tr("Continues the run in the run folder from its last checkpoint"));
     auto *buttons = new QHBoxLayout;
@@ -62,9 +66,16 @@ TrainingPage::TrainingPage(QWidget *parent)
     auto *compare = new QPushButton(tr("Compare with run…"), this);
     connect(openRun, &QPushButton::clicked, this, &TrainingPage::openRun);
     connect(compare, &QPushButton::clicked, this, &TrainingPage::compareRun);
+    auto *report = new QPushButton(tr("Write report…"), this);
+    report->setObjectName(QStringLiteral("writeReport"));
+    report->setToolTip(tr("One HTML file with the run's settings, curves, test results, plots "
+                          "and Grad-CAM examples, to read offline or print to PDF"));
+    connect(report, &QPushButton::clicked, this, &TrainingPage::saveReport);
     auto *runButtons = new QHBoxLayout;
     runButtons->addWidget(openRun);
     runButtons->addWidget(compare);
+    runButtons->addWidget(report);
+    connectReportTask();
 
     auto *formBox = new QWidget(this);
     auto *formLayout = new QVBoxLayout(formBox);
@@ -308,6 +319,49 @@ void TrainingPage::compareRun() {
         return;
     }
     loadCurves(dir, true);
+}
+
+void TrainingPage::saveReport() {
+    const QString dir = m_form->runFolder();
+    if (!RunDirectory::isRun(dir.toStdString())) {
+        QMessageBox::information(
+            this,
+            tr("Write report"),
+            tr("The run folder %1 holds no run yet: start a run, or open one with Open run….")
+                .arg(dir));
+        return;
+    }
+    const QString out =
+        QFileDialog::getSaveFileName(this,
+                                     tr("Write the run's report"),
+                                     QDir(dir).filePath(QStringLiteral("report.html")),
+                                     tr("HTML report (*.html)"));
+    if (!out.isEmpty())
+        writeReport(dir, out);
+}
+
+void TrainingPage::writeReport(const QString &runDir, const QString &out) {
+    appendLog(tr("writing the report of %1 to %2").arg(runDir, out));
+    Q_EMIT statusMessage(tr("Writing the report…"));
+    m_report->start(runDir, out);
+}
+
+void TrainingPage::connectReportTask() {
+    connect(m_report, &ReportTask::progress, this, [this](int done, int total) {
+        Q_EMIT statusMessage(
+            tr("Writing the report: Grad-CAM example %1 of %2").arg(done).arg(total));
+    });
+    connect(m_report, &ReportTask::written, this, [this](const QString &out) {
+        appendLog(tr("report written: %1").arg(out));
+        Q_EMIT statusMessage(tr("Report written: %1").arg(out));
+        Q_EMIT reportWritten(out);
+        if (m_openReports)
+            QDesktopServices::openUrl(QUrl::fromLocalFile(out));
+    });
+    connect(m_report, &ReportTask::failed, this, [this](const QString &message) {
+        appendLog(tr("report not written: %1").arg(message));
+        Q_EMIT statusMessage(tr("Report not written: %1").arg(message));
+    });
 }
 
 void TrainingPage::loadCurves(const QString &dir, bool asComparison, std::function<void()> then) {

@@ -18,6 +18,7 @@ class QTabWidget;
 
 namespace cxr::ui {
 
+class ReportTask;
 class RunConfigForm;
 class RunFollower;
 class RunsTable;
@@ -51,6 +52,12 @@ class TrainingPage : public QWidget {
     TrainingCharts *charts() const { return m_charts; }
     RunConfigForm *form() const { return m_form; }
     RunsTable *runsTable() const { return m_runs; }
+    // Writes the HTML report of the run in `runDir` to `out` in the
+    // background (reportWritten or a logged failure follows) and, unless
+    // turned off, opens it in the browser.
+    void writeReport(const QString &runDir, const QString &out);
+    void setOpenWrittenReports(bool open) { m_openReports = open; }
+    ReportTask *reportTask() const { return m_report; }
     // Rereads Preferences (compute threads, weights cache).
     void refreshPreferences();
 
@@ -60,15 +67,19 @@ class TrainingPage : public QWidget {
     void resume();
     void openRun();
     void compareRun();
+    // Asks where to save the report of the run in the form's run folder.
+    void saveReport();
 
   Q_SIGNALS:
     void statusMessage(const QString &message);
     void runFinished(const QString &runDir); // a new best.pt exists there
+    void reportWritten(const QString &file);
 
   private:
     // Reads the run's metrics.csv on a worker thread, plots it, then calls
     // `then` (on the GUI thread).
     void loadCurves(const QString &dir, bool asComparison, std::function<void()> then = {});
+    void connectReportTask();
     void onBatch(const BatchProgress &progress);
     void onEpoch(const EpochReport &report);
     void onRunningChanged(bool running);
@@ -88,6 +99,8 @@ class TrainingPage : public QWidget {
     QPlainTextEdit *m_log;
     QTabWidget *m_views; // the live curves and the past runs
     RunsTable *m_runs;
+    ReportTask *m_report;
+    bool m_openReports = true;
     bool m_clearChartsOnFirstBatch = false;
 };
 

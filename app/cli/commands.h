@@ -19,5 +19,6 @@ void addCalibrateCommand(CLI::App &app, int &exitCode);
 void addReproduceCommand(CLI::App &app, int &exitCode);
 void addExplainCommand(CLI::App &app, int &exitCode);
 void addBenchCommand(CLI::App &app, int &exitCode);
+void addReportCommand(CLI::App &app, int &exitCode);
 
 } // namespace cxr::cli

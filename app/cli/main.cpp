@@ -42,6 +42,7 @@ int main(int argc, char **argv) {
     cxr::cli::addTrainCommand(app, exitCode);
     cxr::cli::addEvalCommand(app, exitCode);
     cxr::cli::addCalibrateCommand(app, exitCode);
+    cxr::cli::addReportCommand(app, exitCode);
     cxr::cli::addReproduceCommand(app, exitCode);
     cxr::cli::addExplainCommand(app, exitCode);
     cxr::cli::addBenchCommand(app, exitCode);

@@ -109,4 +109,13 @@ std::vector<CsvRow> readCsv(const std::filesystem::path &file, std::size_t maxBy
     return parseCsv(text, file);
 }
 
+std::string csvField(const std::string &text) {
+    if (text.find_first_of(",\"\n\r") == std::string::npos)
+        return text;
+    std::string quoted = "\"";
+    for (char c : text)
+        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
+    return quoted + "\"";
+}
+
 } // namespace cxr

@@ -29,4 +29,9 @@ std::vector<CsvRow> readCsv(const std::filesystem::path &file,
 // Parses CSV text held in memory; `file` only names it in errors.
 std::vector<CsvRow> parseCsv(const std::string &text, const std::filesystem::path &file);
 
+// One field for a CSV file this code writes: as it is, or in double quotes
+// (inner quotes doubled) when it holds a comma, a quote or a line break,
+// so that readCsv reads it back unchanged.
+std::string csvField(const std::string &text);
+
 } // namespace cxr

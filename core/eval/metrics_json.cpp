@@ -114,4 +114,35 @@ nlohmann::json operatingPointsJson(const std::vector<OperatingPoint> &points,
     return list;
 }
 
+nlohmann::json reliabilityJson(const std::vector<ReliabilityBin> &bins) {
+    nlohmann::json out = nlohmann::json::array();
+    for (const ReliabilityBin &bin : bins)
+        out.push_back({{"lower", bin.lower},
+                       {"upper", bin.upper},
+                       {"count", bin.count},
+                       {"confidence", bin.confidence},
+                       {"accuracy", bin.accuracy}});
+    return out;
+}
+
+std::vector<ReliabilityBin> reliabilityFromJson(const nlohmann::json &json) {
+    std::vector<ReliabilityBin> bins;
+    if (!json.is_array())
+        return bins;
+    try {
+        for (const nlohmann::json &item : json) {
+            ReliabilityBin bin;
+            bin.lower = item.at("lower").get<double>();
+            bin.upper = item.at("upper").get<double>();
+            bin.count = item.at("count").get<std::size_t>();
+            bin.confidence = item.at("confidence").get<double>();
+            bin.accuracy = item.at("accuracy").get<double>();
+            bins.push_back(bin);
+        }
+    } catch (const nlohmann::json::exception &) {
+        return {};
+    }
+    return bins;
+}
+
 } // namespace cxr

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json_fwd.hpp>
 
+#include "eval/calibration.h"
 #include "eval/curves.h"
 #include "eval/metrics.h"
 #include "eval/operating_point.h"
@@ -41,5 +42,10 @@ nlohmann::json curvesJson(const std::vector<std::string> &classes,
 //            "true_negatives", "false_negatives"}}]
 nlohmann::json operatingPointsJson(const std::vector<OperatingPoint> &points,
                                    const std::vector<BinaryResult> &results);
+
+// A reliability diagram: [{"lower", "upper", "count", "confidence",
+// "accuracy"}], one object per bin.
+nlohmann::json reliabilityJson(const std::vector<ReliabilityBin> &bins);
+std::vector<ReliabilityBin> reliabilityFromJson(const nlohmann::json &json);
 
 } // namespace cxr

@@ -6,6 +6,7 @@
 #include <sstream>
 
 #include "atomic_file.h"
+#include "data/csv_reader.h"
 #include "data/folder_walk.h"
 #include "data/image_decode.h"
 #include "data/image_encode.h"
@@ -22,19 +23,6 @@ std::vector<fs::path> imagesInFolder(const fs::path &folder, std::vector<Rejecte
         throw Error("\"" + folder.string() + "\" is not a folder");
     return listImages(folder, rejected);
 }
-
-namespace {
-
-std::string csvField(const std::string &text) {
-    if (text.find_first_of(",\"\n") == std::string::npos)
-        return text;
-    std::string quoted = "\"";
-    for (char c : text)
-        quoted += c == '"' ? std::string("\"\"") : std::string(1, c);
-    return quoted + "\"";
-}
-
-} // namespace
 
 BatchPredictResult predictBatch(const Classifier &classifier,
                                 const std::vector<fs::path> &images,

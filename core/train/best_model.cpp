@@ -11,13 +11,15 @@
 
 namespace cxr {
 
-void summariseTest(Predictions test,
+void summariseTest(Predictions &test,
                    const std::optional<ValidationFit> &fit,
                    std::uint64_t seed,
                    RunSummary &summary) {
     const int classes = test.classes;
     if (fit && !test.empty()) {
         summary.testEce = expectedCalibrationError(test.probabilities, test.labels, classes);
+        summary.testReliabilityUncalibrated =
+            reliabilityDiagram(test.probabilities, test.labels, classes);
         test.probabilities =
             applyTemperature(test.probabilities, classes, fit->calibration.temperature);
         summary.testEceCalibrated =
@@ -32,8 +34,35 @@ void summariseTest(Predictions test,
         summary.testAtOperatingPoints =
             resultsAt(fit->points, summary.classes, test.labels, test.probabilities);
     }
-    if (!test.empty())
+    if (!test.empty()) {
         summary.testCurves = classCurves(test.labels, test.probabilities, classes);
+        summary.testReliability = reliabilityDiagram(test.probabilities, test.labels, classes);
+    }
+}
+
+void writeTestPredictions(const RunDirectory &run,
+                          const DatasetIndex &index,
+                          const TrainingData &data,
+                          const Predictions &test) {
+    if (test.size() != data.split.test.size()) {
+        run.log("test_predictions.csv not written: " +
+                std::to_string(data.split.test.size() - test.size()) +
+                " test images could not be read (see the lines above)");
+        return;
+    }
+    std::vector<TestPrediction> rows;
+    const std::size_t k = static_cast<std::size_t>(test.classes);
+    for (std::size_t i = 0; i < test.size(); ++i) {
+        TestPrediction row;
+        row.file =
+            index.samples[data.split.test[i]].path.lexically_relative(index.root).generic_string();
+        row.label = test.labels[i];
+        row.probabilities.assign(test.probabilities.begin() + static_cast<std::ptrdiff_t>(i * k),
+                                 test.probabilities.begin() +
+                                     static_cast<std::ptrdiff_t>((i + 1) * k));
+        rows.push_back(std::move(row));
+    }
+    run.writeTestPredictions(data.view.classes, rows);
 }
 
 RunSummary::Gate storeOodGate(NetworkImpl &network,

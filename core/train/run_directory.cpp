@@ -279,6 +279,12 @@ void RunDirectory::writeSummary(const RunSummary &s) const {
                                {"test_flagged", s.gate->testFlagged}};
     if (!s.testCurves.empty())
         summary["test_curves"] = curvesJson(s.classes, s.testCurves);
+    if (!s.testReliability.empty()) {
+        summary["test_reliability"] = {{"bins", reliabilityJson(s.testReliability)}};
+        if (!s.testReliabilityUncalibrated.empty())
+            summary["test_reliability"]["uncalibrated_bins"] =
+                reliabilityJson(s.testReliabilityUncalibrated);
+    }
     if (!s.operatingPoints.empty())
         summary["operating_points"] =
             operatingPointsJson(s.operatingPoints, s.testAtOperatingPoints);

@@ -41,13 +41,41 @@ struct ConfusionTable {
     std::vector<std::vector<std::size_t>> counts; // [true][predicted]
 };
 
+// dataset.json: the dataset a run was started on, so that a report can go
+// back to its images and a reader can tell whether two runs saw the same data.
+struct RunDataset {
+    std::filesystem::path root; // absolute
+    std::string layout;         // layoutName()
+    // SHA-256 (hex) of the sorted list of every image's path relative to the
+    // root, class, split and size in pixels: equal for the same files
+    // wherever the dataset lies; any added, removed or relabelled image
+    // changes it.
+    std::string fingerprint;
+    std::size_t rejected = 0;         // files the scan could not use
+    std::vector<std::string> classes; // the run's classes (its task's)
+    // Images the run used per split and class, splits train, val, test (the
+    // run's own split: carved validation images are counted under val).
+    std::vector<std::vector<std::size_t>> counts;
+};
+
+// One row of test_predictions.csv: a test image and what the best model
+// gave it (calibrated when the run fitted a temperature).
+struct TestPrediction {
+    std::string file; // relative to the dataset root
+    int label = 0;    // index into the run's classes
+    std::vector<float> probabilities;
+    int predicted() const; // arg-max
+};
+
 // The folder one training run writes, and the only code that knows its
 // format, in both directions:
 //   config.json            the TrainConfig (written first; resume reads it back)
 //   metrics.csv            one row per epoch and split, appended as epochs end
 //   confusion_<split>.csv  confusion matrices of the best epoch (test: final)
 //   best.pt, last.pt       checkpoints (written atomically by the trainer)
+//   dataset.json           the dataset: path, fingerprint, counts (RunDataset)
 //   summary.json           final test metrics with 95% intervals
+//   test_predictions.csv   each test image's label and probabilities
 //   log.txt                what the run said, appended
 // Rows are appended with one write and flushed, so a killed run keeps every
 // finished epoch, and a reader (a GUI following the run from another
@@ -79,6 +107,13 @@ class RunDirectory {
                                                        const std::string &split);
     // summary.json, or nullopt while the run has not finished.
     static std::optional<nlohmann::json> readSummary(const std::filesystem::path &dir);
+    // dataset.json, or nullopt when absent or invalid (runs written before
+    // the file existed).
+    static std::optional<RunDataset> readDataset(const std::filesystem::path &dir);
+    // test_predictions.csv with its classes (the columns after `predicted`);
+    // rows that do not parse are skipped. Empty when absent.
+    static std::vector<TestPrediction> readTestPredictions(const std::filesystem::path &dir,
+                                                           std::vector<std::string> *classes);
 
     const std::filesystem::path &path() const { return m_dir; }
     const TrainConfig &config() const { return m_config; }
@@ -97,6 +132,9 @@ class RunDirectory {
                         const std::vector<std::string> &classes,
                         const Metrics &metrics) const;
     void writeSummary(const RunSummary &summary) const;
+    void writeDataset(const RunDataset &dataset) const;
+    void writeTestPredictions(const std::vector<std::string> &classes,
+                              const std::vector<TestPrediction> &rows) const;
     void log(const std::string &line) const;
 
   private:

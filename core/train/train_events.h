@@ -59,6 +59,10 @@ struct RunSummary {
     std::vector<ClassCurves> testCurves;
     std::vector<OperatingPoint> operatingPoints;
     std::vector<BinaryResult> testAtOperatingPoints;
+    // The test split's reliability diagram (15 bins) of the model's outputs
+    // (calibrated when there is a temperature), and before calibration
+    // (empty when the run has none).
+    std::vector<ReliabilityBin> testReliability, testReliabilityUncalibrated;
     // The out-of-distribution gate stored in best.pt (infer/ood_gate.h).
     struct Gate {
         int trainImages = 0, components = 0;

@@ -123,6 +123,8 @@ void Trainer::leaderOpensTheRun() {
         m_progress =
             RunProgress::readFrom(*m_last, m_data.classes(), m_run->lastCheckpoint().string());
         m_run->dropMetricsFrom(m_progress.epoch + 1);
+        if (const auto note = datasetChangeNote(m_dir, m_index))
+            log(*note);
         if (m_config.worldSize != m_sync->worldSize())
             log("resuming with " + std::to_string(m_sync->worldSize()) +
                 " processes (started with " + std::to_string(m_config.worldSize) + ")");
@@ -130,6 +132,7 @@ void Trainer::leaderOpensTheRun() {
         m_network = initialNetwork(
             m_config, m_data.classes(), [this](const std::string &line) { log(line); });
         m_run = RunDirectory::create(m_dir, m_config);
+        m_run->writeDataset(describeRunDataset(m_index, m_data));
     }
 }
 
@@ -419,7 +422,8 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     summary.epochsRun = m_progress.epoch;
     summary.bestEpoch = m_progress.bestEpoch;
     summary.earlyStopped = earlyStopped;
-    summariseTest(predict(m_data.split.test), fit, m_config.seed, summary);
+    Predictions test = predict(m_data.split.test);
+    summariseTest(test, fit, m_config.seed, summary);
     if (m_run && m_data.split.train.size() >= 2) {
         try {
             summary.gate = fitOodGate();
@@ -435,6 +439,7 @@ RunSummary Trainer::testBest(bool earlyStopped) {
         if (summary.test.count > 0)
             m_run->writeConfusion("test", m_data.view.classes, summary.test);
         m_run->writeSummary(summary);
+        writeTestPredictions(*m_run, m_index, m_data, test);
     }
     std::ostringstream line;
     line.precision(4);

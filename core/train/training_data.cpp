@@ -1,6 +1,12 @@
 // SPDX-License-Identifier: MIT
 #include "train/training_data.h"
 
+#include <algorithm>
+#include <iomanip>
+#include <sstream>
+
+#include <openssl/evp.h>
+
 #include "errors.h"
 
 namespace cxr {
@@ -34,6 +40,67 @@ TrainingData prepareTrainingData(const DatasetIndex &index, const TrainConfig &c
         if (perClass[c] == 0)
             throw Error("the training split has no images of class " + data.view.classes[c]);
     return data;
+}
+
+std::string datasetFingerprint(const DatasetIndex &index) {
+    std::vector<std::string> lines;
+    lines.reserve(index.samples.size());
+    for (const Sample &sample : index.samples) {
+        const std::string className =
+            sample.label >= 0 && static_cast<std::size_t>(sample.label) < index.classes.size()
+                ? index.classes[static_cast<std::size_t>(sample.label)]
+                : std::string();
+        lines.push_back(sample.path.lexically_relative(index.root).generic_string() + '\t' +
+                        className + '\t' + splitName(sample.split) + '\t' +
+                        std::to_string(sample.width) + 'x' + std::to_string(sample.height) + '\n');
+    }
+    std::sort(lines.begin(), lines.end());
+    EVP_MD_CTX *context = EVP_MD_CTX_new();
+    if (!context || EVP_DigestInit_ex(context, EVP_sha256(), nullptr) != 1) {
+        EVP_MD_CTX_free(context);
+        throw Error("could not start a SHA-256 digest (OpenSSL)");
+    }
+    for (const std::string &line : lines)
+        EVP_DigestUpdate(context, line.data(), line.size());
+    unsigned char digest[EVP_MAX_MD_SIZE];
+    unsigned int length = 0;
+    EVP_DigestFinal_ex(context, digest, &length);
+    EVP_MD_CTX_free(context);
+    std::ostringstream hex;
+    for (unsigned int i = 0; i < length; ++i)
+        hex << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(digest[i]);
+    return hex.str();
+}
+
+std::optional<std::string> datasetChangeNote(const std::filesystem::path &runDir,
+                                             const DatasetIndex &index) {
+    const std::optional<RunDataset> recorded = RunDirectory::readDataset(runDir);
+    if (!recorded || recorded->fingerprint == datasetFingerprint(index))
+        return std::nullopt;
+    return "the dataset differs from the one this run started on (" + recorded->root.string() +
+           ", fingerprint " + recorded->fingerprint.substr(0, 12) +
+           "): images were added, removed, relabelled or resized since";
+}
+
+RunDataset describeRunDataset(const DatasetIndex &index, const TrainingData &data) {
+    RunDataset dataset;
+    std::error_code error;
+    dataset.root = std::filesystem::weakly_canonical(std::filesystem::absolute(index.root), error);
+    if (error)
+        dataset.root = index.root;
+    dataset.layout = layoutName(index.layout);
+    dataset.fingerprint = datasetFingerprint(index);
+    dataset.rejected = index.rejected.size();
+    dataset.classes = data.view.classes;
+    for (const std::vector<std::size_t> *split :
+         {&data.split.train, &data.split.val, &data.split.test}) {
+        std::vector<std::size_t> counts(dataset.classes.size(), 0);
+        for (int label : data.labelsOf(*split))
+            if (label >= 0 && static_cast<std::size_t>(label) < counts.size())
+                ++counts[static_cast<std::size_t>(label)];
+        dataset.counts.push_back(std::move(counts));
+    }
+    return dataset;
 }
 
 std::vector<std::size_t> pick(const std::vector<std::size_t> &from,

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <optional>
+#include <string>
 #include <vector>
 
 #include "data/dataset_index.h"
 #include "data/task.h"
+#include "train/run_directory.h"
 #include "train/split.h"
 #include "train/train_config.h"
 
@@ -27,6 +30,19 @@ struct TrainingData {
 // patient). Throws Error when the training split is empty or lacks a class,
 // since a class never seen in training cannot be learnt.
 TrainingData prepareTrainingData(const DatasetIndex &index, const TrainConfig &config);
+
+// What dataset.json records of the dataset a run starts on.
+RunDataset describeRunDataset(const DatasetIndex &index, const TrainingData &data);
+
+// A line for the log when the dataset a resumed run is given is not the one
+// its dataset.json records (a run still resumes: the user may have fixed a
+// bad file), or nullopt.
+std::optional<std::string> datasetChangeNote(const std::filesystem::path &runDir,
+                                             const DatasetIndex &index);
+
+// SHA-256 (hex) of the sorted (path relative to the root, class, split,
+// width x height) lines of every sample: see RunDataset::fingerprint.
+std::string datasetFingerprint(const DatasetIndex &index);
 
 // from[order[0]], from[order[1]], ...
 std::vector<std::size_t> pick(const std::vector<std::size_t> &from,

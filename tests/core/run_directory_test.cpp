@@ -8,6 +8,7 @@
 #include "support/test_support.h"
 #include "train/run_catalog.h"
 #include "train/run_directory.h"
+#include "train/training_data.h"
 
 namespace cxr {
 namespace {
@@ -135,6 +136,92 @@ TEST(RunCatalog, ListsTheRunsOfAFolder) {
     EXPECT_FALSE(b.finished);
     EXPECT_LT(b.bestValBalanced, 0);
     EXPECT_TRUE(listRuns(dir / "nowhere").empty());
+}
+
+// dataset.json and test_predictions.csv read back what was written; a file
+// name with a comma and a quote survives the CSV.
+TEST(RunDirectory, RecordsItsDatasetAndTestPredictions) {
+    test::TempDir dir;
+    const RunDirectory run = RunDirectory::create(dir / "run", TrainConfig{});
+    EXPECT_FALSE(RunDirectory::readDataset(dir / "run").has_value());
+    EXPECT_TRUE(RunDirectory::readTestPredictions(dir / "run", nullptr).empty());
+
+    RunDataset dataset;
+    dataset.root = "/data/x-rays";
+    dataset.layout = "kermany";
+    dataset.fingerprint = std::string(64, 'a');
+    dataset.rejected = 2;
+    dataset.classes = {"NORMAL", "PNEUMONIA"};
+    dataset.counts = {{10, 20}, {1, 2}, {3, 4}};
+    run.writeDataset(dataset);
+    const auto back = RunDirectory::readDataset(dir / "run");
+    ASSERT_TRUE(back.has_value());
+    EXPECT_EQ(back->root, dataset.root);
+    EXPECT_EQ(back->layout, "kermany");
+    EXPECT_EQ(back->fingerprint, dataset.fingerprint);
+    EXPECT_EQ(back->rejected, 2u);
+    EXPECT_EQ(back->classes, dataset.classes);
+    EXPECT_EQ(back->counts, dataset.counts);
+
+    TestPrediction odd;
+    odd.file = "test/NORMAL/a, \"b\".png";
+    odd.label = 0;
+    odd.probabilities = {0.25f, 0.75f};
+    TestPrediction plain;
+    plain.file = "test/PNEUMONIA/c.png";
+    plain.label = 1;
+    plain.probabilities = {0.125f, 0.875f};
+    run.writeTestPredictions(dataset.classes, {odd, plain});
+    std::vector<std::string> classes;
+    const auto rows = RunDirectory::readTestPredictions(dir / "run", &classes);
+    EXPECT_EQ(classes, dataset.classes);
+    ASSERT_EQ(rows.size(), 2u);
+    EXPECT_EQ(rows[0].file, odd.file);
+    EXPECT_EQ(rows[0].label, 0);
+    EXPECT_EQ(rows[0].predicted(), 1);
+    EXPECT_EQ(rows[1].probabilities, plain.probabilities);
+
+    test::writeFile(dir / "run/dataset.json", "{\"path\": 3}");
+    EXPECT_FALSE(RunDirectory::readDataset(dir / "run").has_value());
+}
+
+DatasetIndex twoImages(const fs::path &root) {
+    DatasetIndex index;
+    index.root = root;
+    index.classes = {"NORMAL", "PNEUMONIA"};
+    index.samples = {{root / "train/NORMAL/a.png", 0, Split::Train, "", 100, 80},
+                     {root / "test/PNEUMONIA/b.png", 1, Split::Test, "", 90, 90}};
+    return index;
+}
+
+// The fingerprint follows the files, labels, splits and sizes, not where
+// the dataset lies or the order of the scan; a resumed run on other images
+// is told so.
+TEST(RunDirectory, TheDatasetFingerprintFollowsTheImagesNotTheirPlace) {
+    const std::string base = datasetFingerprint(twoImages("/a"));
+    EXPECT_EQ(base.size(), 64u);
+    EXPECT_EQ(datasetFingerprint(twoImages("/elsewhere/b")), base);
+    DatasetIndex reordered = twoImages("/a");
+    std::swap(reordered.samples[0], reordered.samples[1]);
+    EXPECT_EQ(datasetFingerprint(reordered), base);
+    DatasetIndex relabelled = twoImages("/a");
+    relabelled.samples[1].label = 0;
+    EXPECT_NE(datasetFingerprint(relabelled), base);
+    DatasetIndex resized = twoImages("/a");
+    resized.samples[0].width = 101;
+    EXPECT_NE(datasetFingerprint(resized), base);
+
+    test::TempDir dir;
+    const RunDirectory run = RunDirectory::create(dir / "run", TrainConfig{});
+    EXPECT_FALSE(datasetChangeNote(dir / "run", twoImages("/a")).has_value());
+    RunDataset recorded;
+    recorded.root = "/a";
+    recorded.fingerprint = base;
+    run.writeDataset(recorded);
+    EXPECT_FALSE(datasetChangeNote(dir / "run", twoImages("/b")).has_value());
+    const auto note = datasetChangeNote(dir / "run", relabelled);
+    ASSERT_TRUE(note.has_value());
+    EXPECT_NE(note->find("differs from the one this run started on"), std::string::npos) << *note;
 }
 
 } // namespace

@@ -45,6 +45,13 @@ void writeFile(const fs::path &file, const std::string &bytes) {
         throw std::runtime_error("cannot write " + file.string());
 }
 
+std::size_t countOf(const std::string &text, const std::string &what) {
+    std::size_t n = 0;
+    for (std::size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1))
+        ++n;
+    return n;
+}
+
 std::string readFile(const fs::path &file) {
     std::ifstream in(file, std::ios::binary);
     return std::string(std::istreambuf_iterator<char>(in), {});

@@ -29,6 +29,8 @@ class TempDir {
 // Writes bytes to a file, creating parent folders.
 void writeFile(const std::filesystem::path &file, const std::string &bytes);
 std::string readFile(const std::filesystem::path &file);
+// How many times `what` occurs in `text` (overlapping occurrences too).
+std::size_t countOf(const std::string &text, const std::string &what);
 
 // Writes an image with OpenCV (format from the extension), creating parents.
 void writeImage(const std::filesystem::path &file, const cv::Mat &image);

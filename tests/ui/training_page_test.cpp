@@ -62,6 +62,17 @@ TEST_F(TrainingPageTest, RunsInTheWorkerAndPlotsEachEpoch) {
     EXPECT_EQ(page.charts()->epochPoints(), 2);
     EXPECT_FALSE(page.isTraining());
     EXPECT_TRUE(std::filesystem::exists(dir / "run" / "best.pt"));
+
+    // Write report… runs in the background and says where the file went.
+    page.setOpenWrittenReports(false);
+    QSignalSpy written(&page, &ui::TrainingPage::reportWritten);
+    const QString out = QString::fromStdString((dir / "report.html").string());
+    page.writeReport(QString::fromStdString((dir / "run").string()), out);
+    ASSERT_TRUE(written.wait(60000));
+    EXPECT_EQ(written.first().first().toString(), out);
+    const std::string html = test::readFile(dir / "report.html");
+    EXPECT_NE(html.find("<section id='examples'>"), std::string::npos);
+    EXPECT_NE(html.find("data:image/jpeg;base64,"), std::string::npos);
 }
 
 TEST_F(TrainingPageTest, PreferencesSetTheRunsThreadsAndWeightsCache) {
