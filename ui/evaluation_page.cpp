@@ -287,11 +287,11 @@ void EvaluationPage::onEvaluated(const QString &model, std::shared_ptr<const Eva
                                    "(cxr calibrate fits one)")
                                     .arg(ev.ece, 0, 'f', 3);
     m_summary->setText(
-        tr("<b>%1</b> on %2 %3 images%4: accuracy %5, balanced accuracy %6, "
+        tr("<b>%1</b> on %2 images, %3%4: accuracy %5, balanced accuracy %6, "
            "macro-F1 %7; %8.")
             .arg(QFileInfo(model).fileName())
             .arg(m.count)
-            .arg(m_split->currentText())
+            .arg(QString::fromStdString(ev.evaluatedOn).toHtmlEscaped())
             .arg(ev.skipped ? tr(" (%1 could not be read)").arg(ev.skipped) : QString())
             .arg(withInterval(m.accuracy, ev.intervals.accuracy))
             .arg(withInterval(m.balancedAccuracy, ev.intervals.balancedAccuracy))

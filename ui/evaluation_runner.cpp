@@ -7,6 +7,7 @@
 
 #include "data/dataset_scan.h"
 #include "progress.h"
+#include "train/model_calibration.h"
 #include "weights/checkpoint.h"
 
 namespace cxr::ui {
@@ -51,8 +52,15 @@ void EvaluationRunner::evaluate(const QString &model, const QString &dataset, Sp
                     },
                     Qt::QueuedConnection);
             };
-            outcome.evaluation = std::make_shared<Evaluation>(
-                evaluateModel(model.toStdString(), index, split, {}, report, token.get()));
+            // val on a dataset without one: the model's run's own validation images.
+            const ModelImages images = imagesForModel(model.toStdString(), index, split);
+            outcome.evaluation = std::make_shared<Evaluation>(evaluateModel(model.toStdString(),
+                                                                            index,
+                                                                            images.samples,
+                                                                            images.description,
+                                                                            {},
+                                                                            report,
+                                                                            token.get()));
         } catch (const Cancelled &) {
             outcome.cancelled = true;
         } catch (const std::exception &e) {

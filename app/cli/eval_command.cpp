@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "eval/evaluation.h"
 #include "eval/metrics_json.h"
+#include "train/model_calibration.h"
 
 namespace cxr::cli {
 namespace {
@@ -28,6 +29,7 @@ nlohmann::json toJson(const Evaluation &e) {
     nlohmann::json json = metricsJson(e.classes, e.metrics, e.intervals);
     json["classes"] = e.classes;
     json["skipped"] = e.skipped;
+    json["evaluated_on"] = e.evaluatedOn;
     json["ece"] = e.ece;
     json["temperature"] = e.calibration ? e.calibration->temperature : 1.0;
     if (e.calibration)
@@ -76,7 +78,8 @@ void printOperatingPoints(const Evaluation &e) {
 
 void printText(const Evaluation &e) {
     const Metrics &m = e.metrics;
-    std::cout << std::fixed << std::setprecision(3) << m.count << " images";
+    std::cout << std::fixed << std::setprecision(3) << m.count << " images (" << e.evaluatedOn
+              << ")";
     if (e.skipped)
         std::cout << " (" << e.skipped << " could not be decoded)";
     std::cout << "\naccuracy          " << m.accuracy;
@@ -119,10 +122,15 @@ int runEval(const EvalArgs &args) {
         options.batchSize = args.batchSize;
         options.threads = args.threads;
         options.device = args.device;
+        // --split val on a dataset without one: the run's own validation images.
+        const ModelImages images = imagesForModel(args.model, index, *split);
         const Evaluation evaluation = evaluateModel(
-            args.model, index, *split, options, [&progress](std::size_t done, std::size_t total) {
-                progress.update(done, total);
-            });
+            args.model,
+            index,
+            images.samples,
+            images.description,
+            options,
+            [&progress](std::size_t done, std::size_t total) { progress.update(done, total); });
         progress.finish();
         if (args.json)
             std::cout << toJson(evaluation).dump(2) << "\n";

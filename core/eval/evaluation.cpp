@@ -17,6 +17,26 @@ Evaluation evaluateModel(const std::filesystem::path &model,
                          const EvaluationOptions &options,
                          const ProgressFn &progress,
                          const CancelToken *cancel) {
+    std::vector<std::size_t> samples;
+    for (std::size_t i = 0; i < index.samples.size(); ++i)
+        if (index.samples[i].split == split)
+            samples.push_back(i);
+    return evaluateModel(model,
+                         index,
+                         samples,
+                         std::string("the ") + splitName(split) + " split",
+                         options,
+                         progress,
+                         cancel);
+}
+
+Evaluation evaluateModel(const std::filesystem::path &model,
+                         const DatasetIndex &index,
+                         const std::vector<std::size_t> &chosen,
+                         const std::string &what,
+                         const EvaluationOptions &options,
+                         const ProgressFn &progress,
+                         const CancelToken *cancel) {
     const ComputeThreadScope threads(options.threads);
     const c10::Device device = resolveDevice(options.device);
     const Checkpoint checkpoint = loadCheckpoint(model);
@@ -25,17 +45,17 @@ Evaluation evaluateModel(const std::filesystem::path &model,
     const TaskView view = viewForClasses(index, checkpoint.classes);
     std::vector<std::size_t> samples;
     std::vector<int> labels;
-    for (std::size_t i = 0; i < index.samples.size(); ++i)
-        if (index.samples[i].split == split && view.labels[i] >= 0) {
+    for (std::size_t i : chosen)
+        if (i < index.samples.size() && view.labels[i] >= 0) {
             samples.push_back(i);
             labels.push_back(view.labels[i]);
         }
     if (samples.empty())
-        throw Error(std::string("the dataset has no ") + splitName(split) +
-                    " images for this model");
+        throw Error("the dataset has no images for this model in " + what);
 
     Evaluation evaluation;
     evaluation.classes = checkpoint.classes;
+    evaluation.evaluatedOn = what;
     BatchLoader::Options loading;
     loading.preprocessing = checkpoint.preprocessing;
     loading.batchSize = options.batchSize;

@@ -34,6 +34,7 @@ struct Evaluation {
     Predictions predictions;
     std::vector<float> uncalibratedProbabilities; // the network's own softmax (T = 1)
     std::vector<std::filesystem::path> images;    // the image of each prediction row
+    std::string evaluatedOn;                      // which images, in words ("the test split")
     Metrics metrics;
     MetricIntervals intervals; // 95% bootstrap
     std::vector<ClassCurves> curves;
@@ -57,6 +58,18 @@ struct Evaluation {
 Evaluation evaluateModel(const std::filesystem::path &model,
                          const DatasetIndex &index,
                          Split split,
+                         const EvaluationOptions &options = {},
+                         const ProgressFn &progress = {},
+                         const CancelToken *cancel = nullptr);
+
+// The same on chosen images (indices into index.samples; those not of the
+// model's classes are left out), described in words by `what` ("the val
+// split") in errors. train/model_calibration.h's imagesForModel chooses the
+// validation images of a run.
+Evaluation evaluateModel(const std::filesystem::path &model,
+                         const DatasetIndex &index,
+                         const std::vector<std::size_t> &samples,
+                         const std::string &what,
                          const EvaluationOptions &options = {},
                          const ProgressFn &progress = {},
                          const CancelToken *cancel = nullptr);

@@ -14,11 +14,6 @@
 namespace cxr {
 namespace {
 
-struct HeldOut {
-    std::vector<std::size_t> train, heldOut;
-    std::string description;
-};
-
 std::vector<std::size_t> inSplit(const DatasetIndex &index, const TaskView &view, Split split) {
     std::vector<std::size_t> out;
     for (std::size_t i = 0; i < index.samples.size(); ++i)
@@ -27,13 +22,16 @@ std::vector<std::size_t> inSplit(const DatasetIndex &index, const TaskView &view
     return out;
 }
 
-HeldOut chooseImages(const DatasetIndex &index,
-                     const TaskView &view,
-                     Split split,
-                     const std::string &metadataJson) {
-    HeldOut out;
-    out.heldOut = inSplit(index, view, split);
-    if (split == Split::Val && out.heldOut.empty()) {
+} // namespace
+
+ModelImages imagesForModel(const std::string &metadataJson,
+                           const std::vector<std::string> &modelClasses,
+                           const DatasetIndex &index,
+                           Split split) {
+    const TaskView view = viewForClasses(index, modelClasses);
+    ModelImages out;
+    out.samples = inSplit(index, view, split);
+    if (split == Split::Val && out.samples.empty()) {
         // The run's own validation images: the same carving as training.
         TrainConfig config;
         const auto metadata = nlohmann::json::parse(metadataJson, nullptr, false);
@@ -41,7 +39,7 @@ HeldOut chooseImages(const DatasetIndex &index,
             config = configFromJson(metadata["config"]);
         const RunSplit run = splitForTraining(index, view, config.valFraction, config.seed);
         out.train = run.train;
-        out.heldOut = run.val;
+        out.samples = run.val;
         out.description = "the validation images its run carved out of the train split";
         return out;
     }
@@ -50,7 +48,11 @@ HeldOut chooseImages(const DatasetIndex &index,
     return out;
 }
 
-} // namespace
+ModelImages
+imagesForModel(const std::filesystem::path &model, const DatasetIndex &index, Split split) {
+    const Checkpoint checkpoint = loadCheckpoint(model);
+    return imagesForModel(checkpoint.metadataJson, checkpoint.classes, index, split);
+}
 
 ModelCalibration calibrateModel(const std::filesystem::path &model,
                                 const DatasetIndex &index,
@@ -62,8 +64,9 @@ ModelCalibration calibrateModel(const std::filesystem::path &model,
     Checkpoint &checkpoint = out.checkpoint;
     Network network = networkFromCheckpoint(checkpoint, model.string());
     const TaskView view = viewForClasses(index, checkpoint.classes);
-    const HeldOut images = chooseImages(index, view, request.split, checkpoint.metadataJson);
-    if (images.heldOut.empty())
+    const ModelImages images =
+        imagesForModel(checkpoint.metadataJson, checkpoint.classes, index, request.split);
+    if (images.samples.empty())
         throw Error(std::string("the dataset has no ") + splitName(request.split) +
                     " images for this model");
     out.heldOut = images.description;
@@ -72,11 +75,11 @@ ModelCalibration calibrateModel(const std::filesystem::path &model,
     loading.batchSize = request.batchSize;
     loading.threads = request.loaderThreads;
     std::vector<int> labels;
-    for (std::size_t s : images.heldOut)
+    for (std::size_t s : images.samples)
         labels.push_back(view.labels[s]);
     const c10::Device cpu(c10::kCPU);
     const Predictions held = predictSamples(
-        *network, index, images.heldOut, labels, loading, LossConfig{}, cpu, cancel, progress);
+        *network, index, images.samples, labels, loading, LossConfig{}, cpu, cancel, progress);
     out.heldOutImages = held.size();
     ClassGoals goals = request.goals;
     if (goals.empty())
@@ -88,7 +91,7 @@ ModelCalibration calibrateModel(const std::filesystem::path &model,
         out.gate = fitGate(*network,
                            index,
                            images.train,
-                           images.heldOut,
+                           images.samples,
                            view.labels,
                            static_cast<int>(checkpoint.classes.size()),
                            loading,

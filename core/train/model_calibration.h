@@ -13,6 +13,25 @@
 
 namespace cxr {
 
+// The images of a dataset to measure or calibrate a model on, as indices
+// into DatasetIndex::samples (images of the model's classes only), with the
+// training images beside them and what they are in words. For Split::Val on
+// a dataset without a val split: the validation images the model's own run
+// carved out of the train split (its config's val_fraction and seed, by
+// patient), which it never trained on.
+struct ModelImages {
+    std::vector<std::size_t> samples, train;
+    std::string description;
+};
+ModelImages imagesForModel(const std::string &metadataJson,
+                           const std::vector<std::string> &modelClasses,
+                           const DatasetIndex &index,
+                           Split split);
+
+// The same for a model file (reads it).
+ModelImages
+imagesForModel(const std::filesystem::path &model, const DatasetIndex &index, Split split);
+
 // What `cxr calibrate` fits on an existing model, held-out images first.
 struct CalibrationRequest {
     Split split = Split::Val;
@@ -31,10 +50,8 @@ struct ModelCalibration {
 };
 
 // Fits temperature and operating points (and the gate) of `model` on held-out
-// images of `index`: the dataset's `split`; for Split::Val on a dataset
-// without a val split, the validation images the model's own run carved out
-// of the train split (its config's val_fraction and seed, by patient). The
-// gate fits on the training images of the same split. Throws Error (or
+// images of `index`, imagesForModel(split). The gate fits on the training
+// images beside them. Throws Error (or
 // ModelError) when the model cannot be read or there are no such images.
 ModelCalibration calibrateModel(const std::filesystem::path &model,
                                 const DatasetIndex &index,

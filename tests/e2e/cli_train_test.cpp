@@ -86,6 +86,15 @@ TEST(CliTrain, TrainsAndEvaluatesOnTheRealSample) {
     EXPECT_EQ(summary["operating_points"].size(), 4u);
     EXPECT_EQ(summary["test_curves"]["roc_curves"].size(), 4u);
 
+    // The sample has no val folder: --split val measures the validation
+    // images the run carved out of its train split (12), not an error.
+    const test::CliResult val =
+        test::runCli({"eval", (run / "best.pt").string(), data, "--split", "val", "--json"});
+    ASSERT_EQ(val.exitCode, 0) << val.err;
+    const auto valJson = nlohmann::json::parse(val.out);
+    EXPECT_EQ(valJson["images"], 12);
+    EXPECT_NE(valJson["evaluated_on"].get<std::string>().find("carved"), std::string::npos);
+
     const test::CliResult text = test::runCli({"eval", (run / "best.pt").string(), data});
     EXPECT_EQ(text.exitCode, 0);
     EXPECT_NE(text.out.find("balanced accuracy"), std::string::npos) << text.out;
