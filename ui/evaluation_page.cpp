@@ -59,6 +59,7 @@ EvaluationPage::EvaluationPage(QWidget *parent)
     setObjectName(QStringLiteral("evaluationPage"));
     m_evaluate->setObjectName(QStringLiteral("evaluateButton"));
     m_slider->setObjectName(QStringLiteral("thresholdSlider"));
+    m_reliability->setObjectName(QStringLiteral("reliabilityPlot"));
     auto *notice = new QLabel(tr("Research and teaching software — <b>not for clinical use</b>. "
                                  "Intervals are 95% bootstrap intervals over the images."),
                               this);

@@ -12,6 +12,7 @@ constexpr const char *kMarkerName = "operating point";
 
 void prepare(QCustomPlot *plot, const QString &x, const QString &y) {
     plot->clearPlottables();
+    plot->clearItems();
     plot->xAxis->setLabel(x);
     plot->yAxis->setLabel(y);
     plot->xAxis->setRange(0, 1);
@@ -119,6 +120,19 @@ void plotReliability(QCustomPlot *plot,
         series(calibrated,
                QColor(0, 114, 178),
                QObject::tr("calibrated (ECE %1)").arg(eceCalibrated, 0, 'f', 3));
+    // How many images each point of the model's outputs rests on: a bin of
+    // three images says little, whatever its distance from the diagonal.
+    const QColor labelColour = calibrated.empty() ? QColor(213, 94, 0) : QColor(0, 114, 178);
+    for (const ReliabilityBin &bin : calibrated.empty() ? uncalibrated : calibrated)
+        if (bin.count > 0) {
+            auto *label = new QCPItemText(plot);
+            label->setObjectName(QStringLiteral("binCount"));
+            label->position->setCoords(bin.confidence, bin.accuracy);
+            label->setPositionAlignment(Qt::AlignHCenter | Qt::AlignBottom);
+            label->setPadding(QMargins(0, 0, 0, 6));
+            label->setColor(labelColour);
+            label->setText(QString::number(bin.count));
+        }
     plot->replot();
 }
 

@@ -27,7 +27,8 @@ void plotPrCurves(QCustomPlot *plot,
                   const std::vector<ClassCurves> &curves);
 // Accuracy against confidence per bin (non-empty bins only) for the
 // network's own softmax and, when given, the calibrated probabilities;
-// the diagonal is perfect calibration.
+// the diagonal is perfect calibration. Each point of the model's outputs
+// carries the number of images in its bin.
 void plotReliability(QCustomPlot *plot,
                      const std::vector<ReliabilityBin> &uncalibrated,
                      const std::vector<ReliabilityBin> &calibrated,

@@ -57,6 +57,15 @@ TEST(EvaluationPage, ShowsIntervalsCurvesAndAMovableOperatingPointSavedIntoTheMo
     ASSERT_NE(page.evaluation(), nullptr);
     EXPECT_EQ(page.evaluation()->metrics.count, 24u);
 
+    // The reliability plot gives each bin's number of images: all 24 in all.
+    auto *reliability = page.findChild<QCustomPlot *>(QStringLiteral("reliabilityPlot"));
+    ASSERT_NE(reliability, nullptr);
+    int binned = 0;
+    for (int i = 0; i < reliability->itemCount(); ++i)
+        if (auto *label = qobject_cast<QCPItemText *>(reliability->item(i)))
+            binned += label->text().toInt();
+    EXPECT_EQ(binned, 24);
+
     // One row per class, each value with its interval.
     QTableWidget *table = page.classTable();
     ASSERT_EQ(table->rowCount(), 4);
