@@ -10,6 +10,7 @@ namespace cxr::cli {
 // items failed but the rest were done) instead of calling exit(), so that
 // destructors run and files are closed.
 void addStatsCommand(CLI::App &app, int &exitCode);
+void addAuditCommand(CLI::App &app, int &exitCode);
 void addPhantomsCommand(CLI::App &app, int &exitCode);
 void addImportWeightsCommand(CLI::App &app, int &exitCode);
 void addPredictCommand(CLI::App &app, int &exitCode);

@@ -36,6 +36,7 @@ int main(int argc, char **argv) {
     app.set_version_flag("--version", versionText, "Print the version and library versions");
     int exitCode = 0;
     cxr::cli::addStatsCommand(app, exitCode);
+    cxr::cli::addAuditCommand(app, exitCode);
     cxr::cli::addPhantomsCommand(app, exitCode);
     cxr::cli::addImportWeightsCommand(app, exitCode);
     cxr::cli::addPredictCommand(app, exitCode);

@@ -1,11 +1,13 @@
 // SPDX-License-Identifier: MIT
 // `cxr train DATASET --out RUN_DIR [--preset NAME] [--config FILE] [overrides] [--resume]`
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <memory>
 
 #include <nlohmann/json.hpp>
 
+#include "audit/dataset_audit.h"
 #include "cli/commands.h"
 #include "cli/train_observer.h"
 #include "data/dataset_scan.h"
@@ -26,6 +28,7 @@ struct TrainArgs {
     std::optional<double> focalGamma, lr, valFraction;
     std::optional<int> epochs, batchSize, imageSize, threads, loaderThreads, patience;
     std::optional<std::uint64_t> seed;
+    std::optional<std::string> exclude; // a file of paths (cxr audit --write-exclusions)
     std::string device = "cpu";
     bool noAugment = false;
     bool resume = false;
@@ -76,6 +79,12 @@ TrainConfig buildConfig(const TrainArgs &a, TrainConfig base = {}) {
         overrides["rotation_probability"] = 0.0;
     }
     config = configFromJson(overrides, config);
+    if (a.exclude) {
+        config.excluded = readExclusionsFile(*a.exclude);
+        std::sort(config.excluded.begin(), config.excluded.end());
+        config.excluded.erase(std::unique(config.excluded.begin(), config.excluded.end()),
+                              config.excluded.end());
+    }
     if (a.init) {
         // A file for a CheXNet preset is the CheXNet weights; otherwise the
         // value is the init itself (imagenet, scratch, a file).
@@ -221,6 +230,11 @@ void addTrainCommand(CLI::App &app, int &exitCode) {
     cmd->add_option("--freeze", a->freeze, "none or backbone (train the head only)");
     cmd->add_option("--patience", a->patience, "Early stopping patience in epochs (0 = off)");
     cmd->add_flag("--no-augment", a->noAugment, "No flips or rotations");
+    cmd->add_option("--exclude",
+                    a->exclude,
+                    "Leave out the images listed in this file (one path relative to the dataset "
+                    "folder per line, as cxr audit --write-exclusions writes); config.json "
+                    "records them");
     cmd->add_flag("--resume",
                   a->resume,
                   "Continue the run in --out from its last.pt, with the run's own settings");

@@ -66,6 +66,8 @@ void flatten(const nlohmann::json &json,
         const std::string key = prefix.empty() ? it.key() : prefix + "." + it.key();
         if (it->is_object())
             flatten(*it, key, rows);
+        else if (it->is_array() && it->size() > 4)
+            rows.push_back({key, std::to_string(it->size()) + " entries (config.json lists them)"});
         else
             rows.push_back({key, it->is_string() ? it->get<std::string>() : it->dump()});
     }

@@ -10,6 +10,7 @@
 #include "eval/network_predictions.h"
 #include "train/split.h"
 #include "train/train_config.h"
+#include "train/training_data.h"
 
 namespace cxr {
 namespace {
@@ -28,15 +29,17 @@ ModelImages imagesForModel(const std::string &metadataJson,
                            const std::vector<std::string> &modelClasses,
                            const DatasetIndex &index,
                            Split split) {
-    const TaskView view = viewForClasses(index, modelClasses);
+    TaskView view = viewForClasses(index, modelClasses);
+    TrainConfig config;
+    const auto metadata = nlohmann::json::parse(metadataJson, nullptr, false);
+    if (metadata.is_object() && metadata.contains("config"))
+        config = configFromJson(metadata["config"]);
+    // What the model's run left out stays out.
+    excludeSamples(index, config.excluded, view);
     ModelImages out;
     out.samples = inSplit(index, view, split);
     if (split == Split::Val && out.samples.empty()) {
         // The run's own validation images: the same carving as training.
-        TrainConfig config;
-        const auto metadata = nlohmann::json::parse(metadataJson, nullptr, false);
-        if (metadata.is_object() && metadata.contains("config"))
-            config = configFromJson(metadata["config"]);
         const RunSplit run = splitForTraining(index, view, config.valFraction, config.seed);
         out.train = run.train;
         out.samples = run.val;

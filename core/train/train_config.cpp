@@ -96,7 +96,8 @@ nlohmann::json toJson(const TrainConfig &c) {
             {"loader_threads", c.loaderThreads},
             {"freeze", freezeName(c.freeze)},
             {"patience", c.patience},
-            {"world_size", c.worldSize}};
+            {"world_size", c.worldSize},
+            {"excluded", c.excluded}};
 }
 
 TrainConfig configFromJson(const nlohmann::json &json, TrainConfig c) {
@@ -179,6 +180,8 @@ TrainConfig configFromJson(const nlohmann::json &json, TrainConfig c) {
                 c.patience = value.get<int>();
             } else if (key == "world_size") {
                 c.worldSize = value.get<int>();
+            } else if (key == "excluded") {
+                c.excluded = value.get<std::vector<std::string>>();
             } else {
                 badField(key, "is not a known setting");
             }

@@ -49,6 +49,9 @@ struct TrainConfig {
     std::string weightsCache;   // download cache for init weights; empty = the default folder
     int worldSize = 1;          // processes of the job that started the run (recorded only:
                                 // a resumed run may use another number)
+    // Images left out of every split (paths relative to the dataset folder,
+    // as `cxr audit --write-exclusions` lists them).
+    std::vector<std::string> excluded;
 
     // The learning rate of a 0-based epoch under StepLR.
     double learningRateAt(int epoch) const;

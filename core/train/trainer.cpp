@@ -133,6 +133,11 @@ void Trainer::leaderOpensTheRun() {
             m_config, m_data.classes(), [this](const std::string &line) { log(line); });
         m_run = RunDirectory::create(m_dir, m_config);
         m_run->writeDataset(describeRunDataset(m_index, m_data));
+        if (!m_config.excluded.empty())
+            log("left out " + std::to_string(m_data.excluded) + " images of the " +
+                std::to_string(m_config.excluded.size()) + " listed as excluded" +
+                (m_data.excluded < m_config.excluded.size() ? " (the rest are not in this dataset)"
+                                                            : ""));
     }
 }
 

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <iomanip>
+#include <set>
 #include <sstream>
 
 #include <openssl/evp.h>
@@ -26,9 +27,25 @@ std::vector<std::size_t> TrainingData::allSamples() const {
     return all;
 }
 
+std::size_t excludeSamples(const DatasetIndex &index,
+                           const std::vector<std::string> &excluded,
+                           TaskView &view) {
+    if (excluded.empty())
+        return 0;
+    const std::set<std::string> paths(excluded.begin(), excluded.end());
+    std::size_t found = 0;
+    for (std::size_t i = 0; i < index.samples.size() && i < view.labels.size(); ++i)
+        if (paths.count(index.samples[i].path.lexically_relative(index.root).generic_string())) {
+            view.labels[i] = -1;
+            ++found;
+        }
+    return found;
+}
+
 TrainingData prepareTrainingData(const DatasetIndex &index, const TrainConfig &config) {
     TrainingData data;
     data.view = viewForTask(index, config.task);
+    data.excluded = excludeSamples(index, config.excluded, data.view);
     data.split = splitForTraining(index, data.view, config.valFraction, config.seed);
     if (data.split.train.empty())
         throw Error("the dataset has no training images for the " +

@@ -18,6 +18,7 @@ namespace cxr {
 struct TrainingData {
     TaskView view;
     RunSplit split;
+    std::size_t excluded = 0; // images of the config's exclusion list found and left out
 
     int classes() const { return static_cast<int>(view.classes.size()); }
     // The task labels of `samples` (indices into DatasetIndex::samples).
@@ -30,6 +31,12 @@ struct TrainingData {
 // patient). Throws Error when the training split is empty or lacks a class,
 // since a class never seen in training cannot be learnt.
 TrainingData prepareTrainingData(const DatasetIndex &index, const TrainConfig &config);
+
+// Takes the samples whose path relative to the dataset folder is in
+// `excluded` out of `view` (label -1: in no split). Returns how many of the
+// listed paths were found.
+std::size_t
+excludeSamples(const DatasetIndex &index, const std::vector<std::string> &excluded, TaskView &view);
 
 // What dataset.json records of the dataset a run starts on.
 RunDataset describeRunDataset(const DatasetIndex &index, const TrainingData &data);

@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: MIT
+// The dataset audit on the real sample with planted faults: copies of every
+// kind across and within splits, a relabelled copy, patients in two splits,
+// a class that differs by size alone, an image unlike the rest.
+#include <set>
+
+#include <gtest/gtest.h>
+#include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
+
+#include "audit/dataset_audit.h"
+#include "data/dataset_scan.h"
+#include "data/image_decode.h"
+#include "errors.h"
+#include "support/test_support.h"
+
+namespace cxr {
+namespace {
+namespace fs = std::filesystem;
+
+// The sample copied into `root` (class folders, train and test), as 8-bit
+// images in memory so that variants can be planted.
+std::vector<std::pair<fs::path, cv::Mat>> copySample(const fs::path &root) {
+    std::vector<std::pair<fs::path, cv::Mat>> images;
+    const DatasetIndex sample = scan(test::sharedData() / "cxr-sample");
+    for (const Sample &s : sample.samples) {
+        const fs::path relative = s.path.lexically_relative(sample.root);
+        fs::create_directories((root / relative).parent_path());
+        fs::copy_file(s.path, root / relative);
+        cv::Mat bytes;
+        decodeImage(s.path).pixels.convertTo(bytes, CV_8U, 255.0);
+        images.push_back({relative, bytes});
+    }
+    return images;
+}
+
+std::string relative(const DatasetIndex &index, std::size_t sample) {
+    return index.samples[sample].path.lexically_relative(index.root).generic_string();
+}
+
+struct Planted {
+    std::string name, file;
+    bool acrossSplits, conflicting;
+};
+
+TEST(DatasetAudit, FindsEveryPlantedCopyAndNoFalsePair) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    test::TempDir dir;
+    const fs::path root = dir / "data";
+    const auto images = copySample(root);
+    // Originals from train; variants written into test (leakage) or train.
+    std::vector<std::size_t> train;
+    for (std::size_t i = 0; i < images.size(); ++i)
+        if (images[i].first.generic_string().rfind("train/", 0) == 0)
+            train.push_back(i);
+    ASSERT_EQ(train.size(), 120u);
+    auto original = [&](std::size_t k) -> const std::pair<fs::path, cv::Mat> & {
+        return images.at(train.at(k));
+    };
+    std::vector<Planted> planted;
+    auto plant = [&](std::size_t k,
+                     const std::string &name,
+                     const std::string &split,
+                     const std::string &cls,
+                     const cv::Mat &image,
+                     const std::string &ext,
+                     bool conflicting) {
+        const std::string file = split + "/" + cls + "/planted-" + name + ext;
+        fs::create_directories((root / file).parent_path());
+        ASSERT_TRUE(cv::imwrite((root / file).string(), image, {cv::IMWRITE_JPEG_QUALITY, 60}));
+        const bool across = original(k).first.generic_string().rfind(split + "/", 0) != 0;
+        planted.push_back({name, file, across, conflicting});
+        (void)k;
+    };
+    const auto &a = original(0), &b = original(20), &c = original(40), &d = original(60),
+               &e = original(80), &f = original(100);
+    ASSERT_EQ(a.first.generic_string().rfind("train/", 0), 0u) << a.first;
+    const std::string classOf = a.first.parent_path().filename().string();
+    plant(0, "exact", "test", classOf, a.second, ".png", false);
+    cv::Mat half;
+    cv::resize(b.second, half, cv::Size(), 0.5, 0.5, cv::INTER_AREA);
+    plant(20,
+          "resized-jpeg",
+          "train",
+          b.first.parent_path().filename().string(),
+          half,
+          ".jpg",
+          false);
+    const int dx = c.second.cols * 3 / 100, dy = c.second.rows * 3 / 100;
+    plant(40,
+          "cropped",
+          "test",
+          c.first.parent_path().filename().string(),
+          c.second(cv::Rect(dx, dy, c.second.cols - 2 * dx, c.second.rows - 2 * dy)).clone(),
+          ".png",
+          false);
+    cv::Mat bright;
+    d.second.convertTo(bright, CV_8U, 1.2, 20);
+    plant(60, "brighter", "test", d.first.parent_path().filename().string(), bright, ".png", false);
+    cv::Mat marked = e.second.clone();
+    cv::putText(marked,
+                "L PORTABLE",
+                cv::Point(marked.cols / 20, marked.rows / 10),
+                cv::FONT_HERSHEY_SIMPLEX,
+                marked.cols / 1000.0,
+                cv::Scalar(255),
+                2);
+    plant(80, "marker", "train", e.first.parent_path().filename().string(), marked, ".png", false);
+    const std::string otherClass =
+        f.first.parent_path().filename().string() == "NORMAL" ? "COVID19" : "NORMAL";
+    plant(100, "relabelled", f.first.begin()->string(), otherClass, f.second, ".png", true);
+
+    const DatasetIndex index = scan(root);
+    ASSERT_EQ(index.samples.size(), 166u);
+    const DatasetAudit audit = auditDataset(index);
+    EXPECT_EQ(audit.images, 166u);
+    EXPECT_TRUE(audit.unreadable.empty());
+    // Exactly the planted groups: no pair among the sample's own films.
+    ASSERT_EQ(audit.duplicates.size(), planted.size());
+    for (const Planted &p : planted) {
+        SCOPED_TRACE(p.name);
+        const auto group = std::find_if(
+            audit.duplicates.begin(), audit.duplicates.end(), [&](const AuditDuplicate &g) {
+                return std::any_of(g.samples.begin(), g.samples.end(), [&](std::size_t m) {
+                    return relative(index, m) == p.file;
+                });
+            });
+        ASSERT_NE(group, audit.duplicates.end()) << p.file << " was not found";
+        EXPECT_EQ(group->samples.size(), 2u);
+        EXPECT_EQ(group->exact, p.name == "exact" || p.name == "relabelled");
+        EXPECT_EQ(group->acrossSplits, p.acrossSplits);
+        EXPECT_EQ(group->conflictingLabels, p.conflicting);
+    }
+    // The exclusions keep the training copy and drop both relabelled films.
+    const std::vector<std::string> excluded = auditExclusions(index, audit);
+    EXPECT_EQ(excluded.size(), planted.size() + 1);
+    for (const Planted &p : planted)
+        EXPECT_NE(std::find(excluded.begin(), excluded.end(), p.file), excluded.end()) << p.file;
+    EXPECT_NE(std::find(excluded.begin(), excluded.end(), f.first.generic_string()),
+              excluded.end());
+    EXPECT_EQ(std::find(excluded.begin(), excluded.end(), a.first.generic_string()),
+              excluded.end());
+}
+
+TEST(DatasetAudit, ListsPatientsInSeveralSplitsOfAKermanyLayout) {
+    test::TempDir dir;
+    const fs::path root = dir / "chest_xray";
+    test::writeImage(root / "train/PNEUMONIA/person1_bacteria_1.jpeg",
+                     test::gradientImage(200, 180));
+    test::writeImage(root / "test/PNEUMONIA/person1_virus_7.jpeg", test::gradientImage(190, 200));
+    test::writeImage(root / "train/PNEUMONIA/person2_bacteria_3.jpeg",
+                     test::gradientImage(210, 200));
+    test::writeImage(root / "train/NORMAL/IM-0001-0001.jpeg", test::gradientImage(220, 200));
+    test::writeImage(root / "test/NORMAL/IM-0002-0001.jpeg", test::gradientImage(230, 200));
+    const DatasetIndex index = scan(root);
+    const DatasetAudit audit = auditDataset(index);
+    ASSERT_EQ(audit.patients.size(), 1u);
+    EXPECT_EQ(audit.patients[0].patient, "person1");
+    EXPECT_EQ(audit.patients[0].splits, (std::vector<Split>{Split::Train, Split::Test}));
+    EXPECT_EQ(audit.patients[0].samples.size(), 2u);
+    const std::vector<std::string> excluded = auditExclusions(index, audit);
+    EXPECT_NE(std::find(excluded.begin(), excluded.end(), "test/PNEUMONIA/person1_virus_7.jpeg"),
+              excluded.end());
+    EXPECT_EQ(
+        std::find(excluded.begin(), excluded.end(), "train/PNEUMONIA/person1_bacteria_1.jpeg"),
+        excluded.end());
+}
+
+// Two classes of the sample's films at one size: the size tells nothing.
+// The same with one class enlarged: the size alone tells the class.
+TEST(DatasetAudit, TheShortcutScoreSeesAClassThatDiffersBySize) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    const DatasetIndex sample = scan(test::sharedData() / "cxr-sample");
+    auto build = [&](const fs::path &root, int covidSide) {
+        for (const Sample &s : sample.samples) {
+            const std::string cls = sample.classes[static_cast<std::size_t>(s.label)];
+            if (cls != "NORMAL" && cls != "COVID19")
+                continue;
+            cv::Mat bytes, sized;
+            decodeImage(s.path).pixels.convertTo(bytes, CV_8U, 255.0);
+            const int side = cls == "COVID19" ? covidSide : 256;
+            cv::resize(bytes, sized, cv::Size(side, side), 0, 0, cv::INTER_AREA);
+            test::writeImage(root / s.path.lexically_relative(sample.root), sized);
+        }
+        return auditDataset(scan(root)).shortcut;
+    };
+    test::TempDir dir;
+    const ShortcutReport same = build(dir / "same", 256);
+    ASSERT_EQ(same.groups.size(), 5u);
+    EXPECT_DOUBLE_EQ(same.chance, 0.5);
+    EXPECT_EQ(same.groups[0].name, "image size");
+    EXPECT_NEAR(same.groups[0].balancedAccuracy, 0.5, 0.05);
+    const ShortcutReport sized = build(dir / "sized", 320);
+    EXPECT_GE(sized.groups[0].balancedAccuracy, 0.95);
+    EXPECT_NE(sized.warning.find("image size alone"), std::string::npos) << sized.warning;
+}
+
+// An image unlike chest films (a flat grey card with a gradient) among the
+// sample's films is the top outlier; the films themselves are not flagged.
+TEST(DatasetAudit, AnImageUnlikeTheRestIsTheTopOutlier) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    test::TempDir dir;
+    copySample(dir / "data");
+    cv::Mat card(400, 600, CV_8UC1, cv::Scalar(200));
+    cv::rectangle(card, cv::Rect(50, 50, 500, 120), cv::Scalar(30), cv::FILLED);
+    test::writeImage(dir / "data/train/NORMAL/not-a-chest.png", card);
+    const DatasetIndex index = scan(dir / "data");
+    const DatasetAudit audit = auditDataset(index);
+    ASSERT_FALSE(audit.outliers.empty());
+    EXPECT_EQ(relative(index, audit.outliers[0].sample), "train/NORMAL/not-a-chest.png");
+    EXPECT_LE(audit.outliers.size(), 5u);
+}
+
+TEST(DatasetAudit, ExclusionsFileRoundTripsAndUnreadableImagesAreListed) {
+    test::TempDir dir;
+    DatasetIndex index;
+    index.root = dir / "data";
+    index.classes = {"A"};
+    test::writeFile(dir / "data/A/broken.png", "not a png");
+    index.samples.push_back({dir / "data/A/broken.png", 0, Split::Train, "", 0, 0});
+    const DatasetAudit audit = auditDataset(index);
+    ASSERT_EQ(audit.unreadable.size(), 1u);
+    EXPECT_EQ(audit.unreadable[0].path, dir / "data/A/broken.png");
+    EXPECT_FALSE(audit.unreadable[0].reason.empty());
+
+    const std::vector<std::string> paths = {"A/one.png", "B/two, with comma.png"};
+    test::writeFile(dir / "exclusions.txt", exclusionsFileText(index, paths));
+    EXPECT_EQ(readExclusionsFile(dir / "exclusions.txt"), paths);
+    EXPECT_THROW(readExclusionsFile(dir / "missing.txt"), Error);
+}
+
+} // namespace
+} // namespace cxr
