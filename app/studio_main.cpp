@@ -7,6 +7,7 @@
 #include "allocator_tuning.h"
 #include "charts_page.h"
 #include "classify_page.h"
+#include "dataset_page.h"
 #include "evaluation_page.h"
 #include "library_versions.h"
 #include "main_window.h"
@@ -55,8 +56,12 @@ int main(int argc, char **argv) {
         QStringLiteral("evaluate"),
         QStringLiteral("Evaluate --model on the test split of --dataset once it is open "
                        "(Evaluation page)."));
+    const QCommandLineOption audit(
+        QStringLiteral("audit"),
+        QStringLiteral("Audit --dataset once it is open (the Dataset page's Audit tab)."));
     parser.addOption(dataset);
     parser.addOption(evaluate);
+    parser.addOption(audit);
     parser.addOption(demo);
     parser.addOption(model);
     parser.addOption(page);
@@ -79,6 +84,10 @@ int main(int argc, char **argv) {
     if (parser.isSet(evaluate)) {
         window.evaluationPage()->evaluateWhenReady();
         window.showPage(window.evaluationPage());
+    }
+    if (parser.isSet(audit)) {
+        window.datasetPage()->auditWhenReady();
+        window.showPage(window.datasetPage());
     }
     if (!parser.positionalArguments().isEmpty()) {
         window.classifyPage()->addImages(parser.positionalArguments());

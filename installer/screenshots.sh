@@ -5,7 +5,8 @@
 # (../shared/data/cxr-sample), the Training page following a run that
 # `cxr train` writes while the picture is taken, and the Classify page with
 # a model trained on the sample, explaining real test X-rays. Without the
-# sample it falls back to the synthetic demo dataset. Needs a built tree
+# sample it falls back to the synthetic demo dataset. The Audit tab is shown
+# on the sample with copies planted in it. Needs a built tree
 # (installer/run.sh or installer/test.sh) and ImageMagick's `import`.
 # Usage: installer/screenshots.sh [BUILD_DIR] [WIDTHxHEIGHT]
 set -euo pipefail
@@ -71,6 +72,12 @@ if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then
     echo "wrote $root/docs/images/run-report.png"
 else
     echo "screenshots: the run report's picture needs chromium and poppler-utils' pdftoppm"
+fi
+
+# The Audit tab on the sample with copies planted in it (bench/audit_planted.py).
+if [ "$data" != "$work/demo" ] && /usr/bin/python3 -c 'import PIL' 2>/dev/null; then
+    /usr/bin/python3 "$root/bench/audit_planted.py" "$bin/cxr" "$data" "$work" >/dev/null
+    shoot audit 15 --dataset "$work/planted" --audit
 fi
 
 # The Training page while a run is under way: `cxr train` writes the run

@@ -12,6 +12,7 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include "audit_panel.h"
 #include "class_distribution_plot.h"
 #include "counts_table_model.h"
 #include "dataset_scan_task.h"
@@ -26,7 +27,7 @@ DatasetPage::DatasetPage(QWidget *parent)
       m_cancel(new QPushButton(tr("Cancel"), this)), m_countsView(new QTableView(this)),
       m_counts(new CountsTableModel(this)), m_chart(new ClassDistributionPlot(this)),
       m_lower(new QTabWidget(this)), m_browser(new ImageBrowser(this)),
-      m_rejected(new RejectedTableModel(this)) {
+      m_rejected(new RejectedTableModel(this)), m_audit(new AuditPanel(this)) {
     auto *openFolder = new QPushButton(tr("Open folder…"), this);
     auto *openCsv = new QPushButton(tr("Open CoronaHack CSV…"), this);
     connect(openFolder, &QPushButton::clicked, this, &DatasetPage::chooseFolder);
@@ -68,6 +69,8 @@ DatasetPage::DatasetPage(QWidget *parent)
     rejectedView->setWordWrap(false);
     m_lower->addTab(m_browser, tr("Images"));
     m_lower->addTab(rejectedView, tr("Rejected files"));
+    m_lower->addTab(m_audit, tr("Audit"));
+    connect(m_audit, &AuditPanel::statusMessage, this, &DatasetPage::statusMessage);
 
     auto *upper = new QSplitter(Qt::Horizontal, this);
     upper->addWidget(m_countsView);
@@ -98,6 +101,15 @@ DatasetPage::DatasetPage(QWidget *parent)
         setBusy(false);
         Q_EMIT statusMessage(tr("Scan cancelled"));
     });
+}
+
+void DatasetPage::auditWhenReady() {
+    if (m_index) {
+        m_lower->setCurrentWidget(m_audit);
+        m_audit->runAudit();
+        return;
+    }
+    m_auditWhenReady = true;
 }
 
 void DatasetPage::chooseFolder() {
@@ -134,6 +146,12 @@ void DatasetPage::onScanFinished(std::shared_ptr<const DatasetIndex> index) {
     m_counts->setIndex(index);
     m_rejected->setIndex(index);
     m_chart->setIndex(index);
+    m_audit->setDataset(index);
+    if (m_auditWhenReady) {
+        m_auditWhenReady = false;
+        m_lower->setCurrentWidget(m_audit);
+        m_audit->runAudit();
+    }
     m_title->setText(QString::fromStdString(index->root.string()));
     m_summary->setText(tr("Layout: <b>%1</b> — %2 classes, <b>%3</b> images loaded, <b>%4</b> "
                           "skipped (listed below with the reason).")

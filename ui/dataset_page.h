@@ -14,6 +14,7 @@ class QTabWidget;
 
 namespace cxr::ui {
 
+class AuditPanel;
 class ClassDistributionPlot;
 class ImageBrowser;
 class CountsTableModel;
@@ -22,7 +23,8 @@ class RejectedTableModel;
 
 // The Dataset page: opens a dataset (folder or CoronaHack CSV), scans it in
 // the background with progress and cancel, and shows the detected layout,
-// the class x split counts (table and chart) and the rejected files.
+// the class x split counts (table and chart), the images, the rejected
+// files and the audit (AuditPanel).
 class DatasetPage : public QWidget {
     Q_OBJECT
   public:
@@ -32,6 +34,9 @@ class DatasetPage : public QWidget {
     void openDataset(const QString &path);
     std::shared_ptr<const DatasetIndex> index() const { return m_index; }
     ImageBrowser *browser() const { return m_browser; }
+    AuditPanel *auditPanel() const { return m_audit; }
+    // Shows the Audit tab and audits the dataset as soon as it is open.
+    void auditWhenReady();
 
   Q_SIGNALS:
     void datasetLoaded(std::shared_ptr<const cxr::DatasetIndex> index);
@@ -60,6 +65,8 @@ class DatasetPage : public QWidget {
     QTabWidget *m_lower;
     ImageBrowser *m_browser;
     RejectedTableModel *m_rejected;
+    AuditPanel *m_audit;
+    bool m_auditWhenReady = false;
 };
 
 } // namespace cxr::ui

@@ -20,6 +20,7 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "audit_panel.h"
 #include "charts_page.h"
 #include "classify_page.h"
 #include "data/phantoms.h"
@@ -52,6 +53,13 @@ MainWindow::MainWindow(QWidget *parent)
                 m_evaluationPage->setDataset(QString::fromStdString(index->root.string()));
                 rememberDataset(QString::fromStdString(index->root.string()));
                 m_chartsPage->setIndex(index);
+            });
+    connect(m_datasetPage->auditPanel(),
+            &AuditPanel::trainWithout,
+            this,
+            [this](const QStringList &excluded) {
+                m_trainingPage->setExcluded(excluded);
+                showPage(m_trainingPage);
             });
     connect(m_trainingPage, &TrainingPage::runFinished, this, [this](const QString &runDir) {
         // The finished run's best model is ready to try on the Classify page.

@@ -196,9 +196,23 @@ void TrainingPage::showFollowedRun(const RunSnapshot &snapshot) {
 bool TrainingPage::isTraining() const { return m_controller->isRunning(); }
 
 void TrainingPage::setDataset(const QString &path) {
+    if (path != m_dataset)
+        m_excluded.clear(); // an audit's list belongs to its dataset
     m_dataset = path;
-    m_datasetLabel->setText(tr("Dataset: <b>%1</b>").arg(path.toHtmlEscaped()));
+    showDatasetLabel();
     onRunningChanged(isTraining());
+}
+
+void TrainingPage::setExcluded(const QStringList &paths) {
+    m_excluded = paths;
+    showDatasetLabel();
+}
+
+void TrainingPage::showDatasetLabel() {
+    QString text = tr("Dataset: <b>%1</b>").arg(m_dataset.toHtmlEscaped());
+    if (!m_excluded.isEmpty())
+        text += tr("<br>Leaving out <b>%1</b> images the audit flagged").arg(m_excluded.size());
+    m_datasetLabel->setText(text);
 }
 
 void TrainingPage::setRunFolder(const QString &path) { m_form->setRunFolder(path); }
@@ -218,6 +232,8 @@ void TrainingPage::start() {
     // Threads and the weights cache come from Preferences: they say how a
     // run computes, not what, so the form does not hold them.
     TrainConfig c = config();
+    for (const QString &path : m_excluded)
+        c.excluded.push_back(path.toStdString());
     c.threads = m_form->threads();
     c.weightsCache = m_form->weightsCache().toStdString();
     try {

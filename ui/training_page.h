@@ -38,6 +38,11 @@ class TrainingPage : public QWidget {
 
     void setDataset(const QString &path);
     void setRunFolder(const QString &path);
+    // Images new runs leave out (paths relative to the dataset folder, from
+    // the Dataset page's audit); shown under the dataset, cleared with a new
+    // dataset.
+    void setExcluded(const QStringList &paths);
+    QStringList excluded() const { return m_excluded; }
     // What the form says, on top of `base` for the settings the form does
     // not show (rotation angle, focal alpha, threads, ...).
     TrainConfig config(const TrainConfig &base = {}) const;
@@ -80,6 +85,7 @@ class TrainingPage : public QWidget {
     // `then` (on the GUI thread).
     void loadCurves(const QString &dir, bool asComparison, std::function<void()> then = {});
     void connectReportTask();
+    void showDatasetLabel();
     void onBatch(const BatchProgress &progress);
     void onEpoch(const EpochReport &report);
     void onRunningChanged(bool running);
@@ -90,6 +96,7 @@ class TrainingPage : public QWidget {
     TrainingCharts *m_charts;
     RunFollower *m_follower;
     QString m_dataset;
+    QStringList m_excluded;
 
     QLabel *m_datasetLabel;
     RunConfigForm *m_form;

@@ -37,7 +37,7 @@ std::vector<AuditOutlier> findOutliers(const std::vector<const ImageSurvey *> &s
     if (n <= kOutlierNeighbours + 1)
         return {};
     // Coarse appearance and grey levels, each a vector of length 1.
-    const int length = kThumbnailSide * kThumbnailSide + kHistogramBins;
+    const int length = kThumbnailSide * kThumbnailSide + kSurveyHistogramBins;
     cv::Mat rows(n, length, CV_32F);
     for (int i = 0; i < n; ++i) {
         const ImageSurvey &s = *surveys[static_cast<std::size_t>(i)];

@@ -106,11 +106,11 @@ ImageSurvey surveyImage(const cv::Mat &gray,
         small /= norm;
     s.thumbnail.assign(small.begin<float>(), small.end<float>());
 
-    std::vector<double> bins(kHistogramBins, 0.0);
+    std::vector<double> bins(kSurveyHistogramBins, 0.0);
     for (int r = 0; r < bytes.rows; ++r)
         for (const unsigned char *p = bytes.ptr<unsigned char>(r), *end = p + bytes.cols; p < end;
              ++p)
-            bins[static_cast<std::size_t>(*p * kHistogramBins / 256)] += 1;
+            bins[static_cast<std::size_t>(*p * kSurveyHistogramBins / 256)] += 1;
     const double pixels = static_cast<double>(bytes.total());
     for (double b : bins)
         s.histogram.push_back(static_cast<float>(std::sqrt(b / pixels)));

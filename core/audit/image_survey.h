@@ -45,7 +45,7 @@ struct ImageSurvey {
 };
 
 constexpr int kThumbnailSide = 16;
-constexpr int kHistogramBins = 16;
+constexpr int kSurveyHistogramBins = 16;
 constexpr int kDetailSide = 32;
 constexpr int kDetailScales = 5;
 constexpr int kDetailLength = kDetailSide * kDetailSide;

@@ -80,7 +80,7 @@ void duplicatesSection(HtmlPage &page,
                        const DatasetIndex &index,
                        const DatasetAudit &audit,
                        std::size_t maxGroups) {
-    page.heading("The same film more than once", "duplicates");
+    page.heading("The same film more than once", "duplicates", false);
     page.paragraph("Exact: the same decoded pixels. Near: the same film resized, re-encoded, "
                    "brightened, cropped by a few percent or marked (score: the match of their "
                    "fine structure, 0.85 and above). Groups across splits come first.");
@@ -92,14 +92,15 @@ void duplicatesSection(HtmlPage &page,
     });
     for (std::size_t g = 0; g < order.size() && g < maxGroups; ++g) {
         const AuditDuplicate &d = *order[g];
-        page.subheading("Group " + std::to_string(g + 1) + ": " + (d.exact ? "exact" : "near") +
-                        (d.exact ? "" : " (score " + fixed(d.score) + ")") +
-                        (d.acrossSplits ? ", across splits" : ", within one split") +
-                        (d.conflictingLabels ? ", conflicting labels" : ", same label"));
         std::vector<HtmlPage::Figure> figures;
         for (std::size_t m : d.samples)
             figures.push_back(thumbnail(index, m, ""));
-        page.figures(figures, true);
+        page.figureGroup("Group " + std::to_string(g + 1) + ": " + (d.exact ? "exact" : "near") +
+                             (d.exact ? "" : " (score " + fixed(d.score) + ")") +
+                             (d.acrossSplits ? ", across splits" : ", within one split") +
+                             (d.conflictingLabels ? ", conflicting labels" : ", same label"),
+                         figures,
+                         true);
     }
     if (order.size() > maxGroups)
         page.paragraph(std::to_string(order.size() - maxGroups) +
@@ -176,7 +177,7 @@ void outliersSection(HtmlPage &page,
                      const DatasetIndex &index,
                      const DatasetAudit &audit,
                      std::size_t maxGroups) {
-    page.heading("Images unlike the rest", "outliers");
+    page.heading("Images unlike the rest", "outliers", false);
     page.paragraph("Far from their nearest neighbours in coarse appearance and grey levels "
                    "(score: robust standard deviations above the dataset's median, 4 and "
                    "above). Often a lateral view, a scan of a printout, an image that is not "

@@ -34,7 +34,7 @@ svg.chart { max-width: 100%; height: auto; }
 img { max-width: 100%; }
 .meta { color: #555; }
 @page { size: A4; margin: 14mm 12mm; }
-section { break-inside: avoid; }
+section.keep, div.keep { break-inside: avoid; }
 @media print {
   body { max-width: none; padding: 0; font-size: 10.5px; }
   h2 { break-after: avoid; margin-top: 14px; }
@@ -101,9 +101,10 @@ std::string imageTag(const cv::Mat &image, const std::string &alt, int maxWidth)
 HtmlPage::HtmlPage(std::string title, std::string notice)
     : m_title(std::move(title)), m_notice(std::move(notice)) {}
 
-void HtmlPage::heading(const std::string &text, const std::string &id) {
+void HtmlPage::heading(const std::string &text, const std::string &id, bool keepTogether) {
     m_body += std::string(m_inSection ? "</section>\n" : "") + "<section id='" + escapeHtml(id) +
-              "'>\n<h2>" + escapeHtml(text) + "</h2>\n";
+              "'" + (keepTogether ? " class='keep'" : "") + ">\n<h2>" + escapeHtml(text) +
+              "</h2>\n";
     m_inSection = true;
 }
 
@@ -152,6 +153,15 @@ void HtmlPage::figures(const std::vector<Figure> &items, bool pictures) {
     for (const Figure &figure : items)
         m_body += "<figure>" + figure.markup + "<figcaption>" + escapeHtml(figure.caption) +
                   "</figcaption></figure>";
+    m_body += "</div>\n";
+}
+
+void HtmlPage::figureGroup(const std::string &title,
+                           const std::vector<Figure> &items,
+                           bool pictures) {
+    m_body += "<div class='keep'>";
+    subheading(title);
+    figures(items, pictures);
     m_body += "</div>\n";
 }
 

@@ -18,9 +18,10 @@ class HtmlPage {
     // top of the page (and of the first printed page).
     HtmlPage(std::string title, std::string notice);
 
-    // Starts a section (h2) that ends where the next one starts. A section
-    // is kept on one printed page when it fits on one.
-    void heading(const std::string &text, const std::string &id);
+    // Starts a section (h2) that ends where the next one starts. With
+    // `keepTogether`, a section that fits on one printed page is not split
+    // (long lists of pictures should flow instead).
+    void heading(const std::string &text, const std::string &id, bool keepTogether = true);
     void subheading(const std::string &text); // h3
     void paragraph(const std::string &text);
     void warning(const std::string &text); // a highlighted paragraph
@@ -38,6 +39,8 @@ class HtmlPage {
         std::string markup, caption;
     };
     void figures(const std::vector<Figure> &items, bool pictures = false);
+    // A subheading with its figures, never split across printed pages.
+    void figureGroup(const std::string &title, const std::vector<Figure> &items, bool pictures);
     void raw(const std::string &markup);
 
     std::string str() const;

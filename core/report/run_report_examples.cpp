@@ -49,7 +49,7 @@ std::string className(const RunRecord &run, int label) {
 } // namespace
 
 void examplesSection(HtmlPage &page, const RunRecord &run, const RunReportOptions &options) {
-    page.heading("Grad-CAM examples", "examples");
+    page.heading("Grad-CAM examples", "examples", false);
     const fs::path model = run.folder / "best.pt";
     std::error_code error;
     if (run.predictions.empty() || !fs::is_regular_file(model, error)) {
@@ -76,8 +76,9 @@ void examplesSection(HtmlPage &page, const RunRecord &run, const RunReportOption
     std::size_t done = 0;
     std::vector<std::string> problems;
     for (const auto &[title, list] : {std::pair{"Correct", correct}, std::pair{"Wrong", wrong}}) {
-        page.subheading(std::string(title) + " (" + std::to_string(list.size()) + ")");
+        const std::string heading = std::string(title) + " (" + std::to_string(list.size()) + ")";
         if (list.empty()) {
+            page.subheading(heading);
             page.paragraph(correct.empty() ? "None." : "No test image was misclassified.");
             continue;
         }
@@ -106,7 +107,7 @@ void examplesSection(HtmlPage &page, const RunRecord &run, const RunReportOption
             if (options.progress)
                 options.progress(++done, total);
         }
-        page.figures(figures, true);
+        page.figureGroup(heading, figures, true);
     }
     if (!problems.empty()) {
         page.warning("Some overlays could not be drawn (the dataset may have moved: give its "

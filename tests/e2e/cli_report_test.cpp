@@ -82,7 +82,7 @@ void expectAReportWithoutTheDataset(const test::TempDir &dir, const fs::path &ru
     EXPECT_NE(text.find("could not be drawn"), std::string::npos);
     EXPECT_NE(text.find("elsewhere"), std::string::npos);
     EXPECT_EQ(test::countOf(text, "src='data:image/jpeg"), 0u);
-    EXPECT_NE(text.find("<section id='limits'>"), std::string::npos);
+    EXPECT_NE(text.find("<section id='limits'"), std::string::npos);
 }
 
 TEST(CliReport, DescribesARunTrainedOnTheSampleAndPrintsToPdf) {
@@ -98,7 +98,7 @@ TEST(CliReport, DescribesARunTrainedOnTheSampleAndPrintsToPdf) {
     ASSERT_EQ(result.exitCode, 0) << result.err;
     const std::string text = test::readFile(html);
     for (const std::string &id : runReportSections())
-        EXPECT_NE(text.find("<section id='" + id + "'>"), std::string::npos) << id;
+        EXPECT_NE(text.find("<section id='" + id + "'"), std::string::npos) << id;
     EXPECT_LT(text.find("not for clinical use"), text.find("<section"));
     // Two training charts, ROC, PR, reliability before and after.
     EXPECT_EQ(test::countOf(text, "<svg"), 6u);
