@@ -22,7 +22,7 @@ namespace cxr {
 // the cost grows as n log n, not n^2. docs/audit.md gives the scores
 // measured for each kind of copy and for different films.
 struct DuplicateOptions {
-    double minScore = 0.85; // near duplicates score at least this
+    double minScore = 0.90; // near duplicates score at least this
     int neighbours = 6;     // candidates per image
 };
 

@@ -83,7 +83,7 @@ void duplicatesSection(HtmlPage &page,
     page.heading("The same film more than once", "duplicates", false);
     page.paragraph("Exact: the same decoded pixels. Near: the same film resized, re-encoded, "
                    "brightened, cropped by a few percent or marked (score: the match of their "
-                   "fine structure, 0.85 and above). Groups across splits come first.");
+                   "fine structure, 0.90 and above). Groups across splits come first.");
     std::vector<const AuditDuplicate *> order;
     for (const AuditDuplicate &d : audit.duplicates)
         order.push_back(&d);
