@@ -8,6 +8,7 @@
 
 #include <QtConcurrent/QtConcurrentRun>
 
+#include "audit/survey_cache.h"
 #include "progress_throttle.h"
 
 namespace cxr::ui {
@@ -76,6 +77,8 @@ void AuditTask::start(std::shared_ptr<const DatasetIndex> index) {
                     return;
                 }
             }
+            AuditOptions options;
+            options.cacheFolder = SurveyCache::defaultFolder();
             const ProgressFn report = [self, generation, throttle](std::size_t done,
                                                                    std::size_t total) {
                 if (!throttle->due(done, total))
@@ -89,7 +92,7 @@ void AuditTask::start(std::shared_ptr<const DatasetIndex> index) {
                     Qt::QueuedConnection);
             };
             auto audit = std::make_shared<const DatasetAudit>(
-                auditDataset(*index, AuditOptions{}, report, token.get()));
+                auditDataset(*index, options, report, token.get()));
             {
                 const std::lock_guard<std::mutex> lock(cacheMutex);
                 cache()[key] = audit;

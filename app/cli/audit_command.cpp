@@ -10,6 +10,7 @@
 #include "atomic_file.h"
 #include "audit/audit_json.h"
 #include "audit/dataset_audit.h"
+#include "audit/survey_cache.h"
 #include "cli/commands.h"
 #include "cli/progress_line.h"
 #include "data/dataset_scan.h"
@@ -21,7 +22,7 @@ namespace {
 
 struct AuditArgs {
     std::string dataset, report, exclusions;
-    bool json = false;
+    bool json = false, noCache = false;
     int threads = 0;
 };
 
@@ -33,7 +34,8 @@ void printText(const DatasetIndex &index, const DatasetAudit &audit) {
         copies += d.samples.size() - 1;
     }
     std::cout << std::fixed << std::setprecision(2) << audit.images << " images audited in "
-              << audit.seconds << " s (" << index.root.string() << ")\n"
+              << audit.seconds << " s (" << index.root.string() << "; " << audit.fromCache
+              << " unchanged since an earlier audit)\n"
               << "copies of one film: " << audit.duplicates.size() << " groups, " << copies
               << " extra copies; " << across << " groups across splits (leakage), " << conflicting
               << " with conflicting labels\n"
@@ -69,6 +71,8 @@ int runAudit(const AuditArgs &args) {
         ProgressLine progress("audit");
         AuditOptions options;
         options.threads = args.threads;
+        if (!args.noCache)
+            options.cacheFolder = SurveyCache::defaultFolder();
         const DatasetAudit audit =
             auditDataset(index, options, [&progress](std::size_t done, std::size_t total) {
                 progress.update(done, total);
@@ -113,6 +117,10 @@ void addAuditCommand(CLI::App &app, int &exitCode) {
                     "Write the images to leave out (extra copies, conflicting labels, the "
                     "non-training images of patients in several splits) for cxr train --exclude");
     cmd->add_option("--threads", args->threads, "Decoding threads (0 = all cores)");
+    cmd->add_flag("--no-cache",
+                  args->noCache,
+                  "Decode every image again instead of reusing what an earlier audit measured "
+                  "of unchanged files");
     cmd->callback([args, &exitCode] { exitCode = runAudit(*args); });
 }
 

@@ -85,6 +85,7 @@ nlohmann::json auditJson(const DatasetIndex &index, const DatasetAudit &audit) {
     return {{"dataset", index.root.string()},
             {"images", audit.images},
             {"seconds", audit.seconds},
+            {"from_cache", audit.fromCache},
             {"unreadable", unreadable},
             {"duplicates", duplicates},
             {"patients_in_several_splits", patients},

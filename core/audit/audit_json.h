@@ -8,7 +8,7 @@
 namespace cxr {
 
 // The one JSON form of an audit (`cxr audit --json`; scripts depend on it):
-// {"dataset", "images", "seconds", "unreadable": [{"path", "reason"}],
+// {"dataset", "images", "seconds", "from_cache", "unreadable": [{"path", "reason"}],
 //  "duplicates": [{"files", "kind": "exact"|"near", "across_splits",
 //                  "conflicting_labels", "splits", "labels", "score"}],
 //  "patients_in_several_splits": [{"patient", "splits", "files"}],

@@ -13,6 +13,7 @@
 #include <opencv2/core.hpp>
 #include <opencv2/flann.hpp>
 
+#include "audit/survey_cache.h"
 #include "errors.h"
 #include "parallel_for.h"
 
@@ -151,10 +152,20 @@ DatasetAudit auditDataset(const DatasetIndex &index,
     const std::size_t n = index.samples.size();
     std::vector<std::optional<ImageSurvey>> surveys(n);
     std::vector<std::string> problems(n);
+    std::optional<SurveyCache> cache;
+    if (!options.cacheFolder.empty())
+        cache.emplace(options.cacheFolder, index.root);
+    std::vector<std::size_t> todo;
+    for (std::size_t i = 0; i < n; ++i)
+        if (cache && (surveys[i] = cache->find(index.samples[i].path)))
+            ++audit.fromCache;
+        else
+            todo.push_back(i);
     parallelFor(
-        n,
+        todo.size(),
         resolveThreadCount(options.threads),
-        [&](std::size_t i) {
+        [&](std::size_t t) {
+            const std::size_t i = todo[t];
             try {
                 surveys[i] = surveyFile(index.samples[i].path);
             } catch (const std::exception &e) {
@@ -163,6 +174,16 @@ DatasetAudit auditDataset(const DatasetIndex &index,
         },
         progress,
         cancel);
+    if (cache && !todo.empty()) {
+        for (std::size_t i : todo)
+            if (surveys[i])
+                cache->put(index.samples[i].path, *surveys[i]);
+        try {
+            cache->save(index);
+        } catch (const Error &) {
+            // A cache that cannot be written costs the next audit time only.
+        }
+    }
     std::vector<const ImageSurvey *> all(n, nullptr), read;
     std::vector<std::size_t> sampleOf;
     std::vector<int> labels(n, -1);

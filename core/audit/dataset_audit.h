@@ -21,6 +21,9 @@ struct AuditOptions {
     DuplicateOptions duplicates;
     double outlierScore = 4; // robust z-score of the neighbour distance
     std::size_t maxOutliers = 30;
+    // Where image surveys are kept between audits (audit/survey_cache.h);
+    // empty: none kept.
+    std::filesystem::path cacheFolder;
 };
 
 struct AuditDuplicate {
@@ -55,7 +58,8 @@ struct ClassProperties {
 };
 
 struct DatasetAudit {
-    std::size_t images = 0; // surveyed
+    std::size_t images = 0;    // surveyed
+    std::size_t fromCache = 0; // of which read from the survey cache
     std::vector<Rejected> unreadable;
     std::vector<AuditDuplicate> duplicates;
     std::vector<PatientOverlap> patients; // in more than one split

@@ -2,6 +2,7 @@
 // The dataset audit on the real sample with planted faults: copies of every
 // kind across and within splits, a relabelled copy, patients in two splits,
 // a class that differs by size alone, an image unlike the rest.
+#include <chrono>
 #include <set>
 
 #include <gtest/gtest.h>
@@ -209,6 +210,40 @@ TEST(DatasetAudit, AnImageUnlikeTheRestIsTheTopOutlier) {
     ASSERT_FALSE(audit.outliers.empty());
     EXPECT_EQ(relative(index, audit.outliers[0].sample), "train/NORMAL/not-a-chest.png");
     EXPECT_LE(audit.outliers.size(), 5u);
+}
+
+// A second audit reads what the first measured of unchanged files and finds
+// the same; a changed file is measured again; a damaged cache is ignored.
+TEST(DatasetAudit, ASecondAuditReusesTheSurveysOfUnchangedFiles) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    test::TempDir dir;
+    const auto images = copySample(dir / "data");
+    fs::copy_file(dir / "data" / images[0].first, dir / "data/test/NORMAL/copy.png");
+    const DatasetIndex index = scan(dir / "data");
+    AuditOptions options;
+    options.cacheFolder = dir / "cache";
+    const DatasetAudit first = auditDataset(index, options);
+    EXPECT_EQ(first.fromCache, 0u);
+    const DatasetAudit second = auditDataset(index, options);
+    EXPECT_EQ(second.fromCache, index.samples.size());
+    ASSERT_EQ(second.duplicates.size(), first.duplicates.size());
+    EXPECT_EQ(second.duplicates[0].samples, first.duplicates[0].samples);
+    EXPECT_NEAR(
+        second.shortcut.all().balancedAccuracy, first.shortcut.all().balancedAccuracy, 0.02);
+
+    cv::Mat changed = images[5].second.clone();
+    changed.col(3) = cv::Scalar(255);
+    test::writeImage(dir / "data" / images[5].first, changed);
+    fs::last_write_time(dir / "data" / images[5].first,
+                        fs::last_write_time(dir / "data" / images[5].first) +
+                            std::chrono::seconds(5));
+    EXPECT_EQ(auditDataset(index, options).fromCache, index.samples.size() - 1);
+
+    for (const auto &entry : fs::directory_iterator(dir / "cache"))
+        test::writeFile(entry.path(), test::readFile(entry.path()).substr(0, 100));
+    const DatasetAudit damaged = auditDataset(index, options);
+    EXPECT_EQ(damaged.fromCache, 0u);
+    EXPECT_EQ(damaged.duplicates.size(), first.duplicates.size());
 }
 
 TEST(DatasetAudit, ExclusionsFileRoundTripsAndUnreadableImagesAreListed) {

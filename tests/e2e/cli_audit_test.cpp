@@ -26,6 +26,7 @@ TEST(CliAudit, FindsALeakedCopyAndTrainingLeavesItOut) {
     const fs::path exclusions = dir / "exclusions.txt", report = dir / "audit.html";
     const test::CliResult audited = test::runCli({"audit",
                                                   data.string(),
+                                                  "--no-cache",
                                                   "--json",
                                                   "--write-exclusions",
                                                   exclusions.string(),
