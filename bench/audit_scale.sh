@@ -2,7 +2,8 @@
 # SPDX-License-Identifier: MIT
 # The dataset audit at the real dataset's scale: writes 6,000 JPEGs of
 # 1,200 to 2,000 pixels from the real sample (bench/scaled_dataset.py; once,
-# kept in the folder given), then times `cxr audit` on them twice and prints
+# kept in the folder given), then times `cxr audit` on them twice, with an
+# empty survey cache and then with the one the first run wrote, and prints
 # its summary. Usage: bench/audit_scale.sh [BUILD_DIR] [DATA_DIR] [N]
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
@@ -18,10 +19,13 @@ if [ ! -f "$data/.complete-$count" ]; then
     touch "$data/.complete-$count"
 fi
 echo "audit_scale: $(nproc) cores, $(find "$data" -name '*.jpg' | wc -l) images, $(du -sh "$data" | cut -f1)"
-for run in 1 2; do
-    /usr/bin/time -f "audit_scale: run $run: %e s wall, %M KiB peak memory" \
+cache=$(mktemp -d)
+trap 'rm -rf "$cache"' EXIT
+for run in cold warm; do
+    XDG_CACHE_HOME=$cache /usr/bin/time -f "audit_scale: $run survey cache: %e s wall, %M KiB peak memory" \
         "$build/app/cxr" audit "$data" --json > "$data/../audit-scale.json"
 done
+echo "audit_scale: survey cache $(du -sh "$cache" | cut -f1)"
 /usr/bin/python3 - "$data/../audit-scale.json" <<'PY'
 import json, sys
 a = json.load(open(sys.argv[1]))
