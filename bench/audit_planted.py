@@ -3,7 +3,9 @@
 """Plants copies of real films in a copy of the sample and prints what
 `cxr audit` finds of each: the kind, the score and whether it crossed
 splits, and how many groups it found among the sample's own films (false
-pairs). Usage: bench/audit_planted.py CXR SAMPLE WORK"""
+pairs). Also plants a non-chest image (a printed form) and a test film
+renamed as a training patient's, and writes the audit's HTML report to
+WORK/planted-audit.html. Usage: bench/audit_planted.py CXR SAMPLE WORK"""
 import json
 import shutil
 import subprocess
@@ -54,8 +56,16 @@ def main():
     other = "NORMAL" if path.parent.name != "NORMAL" else "COVID19"
     plant("relabelled copy", path, "train", image, label=other)
 
-    out = subprocess.run([cxr, "audit", str(data), "--json"], check=True,
-                         capture_output=True, text=True).stdout
+    form = Image.new("L", (600, 400), 200)
+    ImageDraw.Draw(form).rectangle((50, 50, 550, 170), fill=30)
+    form.save(data / "train" / "NORMAL" / "planted-printed-form.png")
+    patient = next(p for p in films if p.name.startswith("kermany_person")).name.split("_")[1]
+    moved = sorted((data / "test" / "VIRUS").glob("*.png"))[0]
+    moved.rename(moved.parent / f"kermany_{patient}_virus_9999.png")
+
+    out = subprocess.run([cxr, "audit", str(data), "--no-cache", "--json",
+                          "--report", str(work / "planted-audit.html")],
+                         check=True, capture_output=True, text=True).stdout
     audit = json.loads(out)
     found = {}
     false_pairs = 0
@@ -77,6 +87,11 @@ def main():
         else:
             print(f"| {name} | no | | | | |")
     print(f"\ngroups among the sample's own {len(films) + 40} films: {false_pairs}")
+    for p in audit["patients_in_several_splits"]:
+        print(f"patient in several splits: {p['patient']} ({', '.join(p['splits'])})")
+    for o in audit["outliers"]:
+        print(f"unlike the rest: {Path(o['path']).name} (score {o['score']:.1f})")
+    print(f"report: {work / 'planted-audit.html'}")
 
 
 if __name__ == "__main__":
