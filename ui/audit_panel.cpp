@@ -87,7 +87,13 @@ AuditPanel::AuditPanel(QWidget *parent)
     m_shortcuts->verticalHeader()->hide();
     m_shortcuts->setEditTriggers(QAbstractItemView::NoEditTriggers);
     m_shortcuts->setMaximumHeight(170);
+    layOut();
+    connectSignals();
+    setBusy(false);
+    m_run->setEnabled(false);
+}
 
+void AuditPanel::layOut() {
     auto *buttons = new QHBoxLayout;
     buttons->addWidget(m_run);
     buttons->addWidget(m_cancel);
@@ -109,7 +115,9 @@ AuditPanel::AuditPanel(QWidget *parent)
     layout->addLayout(buttons);
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);
+}
 
+void AuditPanel::connectSignals() {
     connect(m_run, &QPushButton::clicked, this, &AuditPanel::runAudit);
     connect(m_cancel, &QPushButton::clicked, m_task, &AuditTask::cancel);
     connect(m_report, &QPushButton::clicked, this, &AuditPanel::saveReport);
@@ -139,8 +147,6 @@ AuditPanel::AuditPanel(QWidget *parent)
             notes << where(*m_index, s);
         showImages(samples, notes);
     });
-    setBusy(false);
-    m_run->setEnabled(false);
 }
 
 void AuditPanel::setDataset(std::shared_ptr<const DatasetIndex> index) {

@@ -43,6 +43,8 @@ class AuditPanel : public QWidget {
     void statusMessage(const QString &message);
 
   private:
+    void layOut();
+    void connectSignals();
     void showAudit(std::shared_ptr<const DatasetAudit> audit, bool fromCache);
     void fillFindings();
     void fillShortcuts();

@@ -141,24 +141,25 @@ std::vector<PatientOverlap> patientsInSeveralSplits(const DatasetIndex &index) {
     return out;
 }
 
-} // namespace
-
-DatasetAudit auditDataset(const DatasetIndex &index,
-                          const AuditOptions &options,
-                          const ProgressFn &progress,
-                          const CancelToken *cancel) {
-    const auto start = std::chrono::steady_clock::now();
-    DatasetAudit audit;
+// Every sample's survey (read from the cache where the file is unchanged,
+// decoded on worker threads otherwise), and the reason for each that
+// could not be read.
+std::vector<std::optional<ImageSurvey>> surveyAll(const DatasetIndex &index,
+                                                  const AuditOptions &options,
+                                                  const ProgressFn &progress,
+                                                  const CancelToken *cancel,
+                                                  std::vector<std::string> &problems,
+                                                  std::size_t &fromCache) {
     const std::size_t n = index.samples.size();
     std::vector<std::optional<ImageSurvey>> surveys(n);
-    std::vector<std::string> problems(n);
+    problems.assign(n, std::string());
     std::optional<SurveyCache> cache;
     if (!options.cacheFolder.empty())
         cache.emplace(options.cacheFolder, index.root);
     std::vector<std::size_t> todo;
     for (std::size_t i = 0; i < n; ++i)
         if (cache && (surveys[i] = cache->find(index.samples[i].path)))
-            ++audit.fromCache;
+            ++fromCache;
         else
             todo.push_back(i);
     parallelFor(
@@ -184,6 +185,21 @@ DatasetAudit auditDataset(const DatasetIndex &index,
             // A cache that cannot be written costs the next audit time only.
         }
     }
+    return surveys;
+}
+
+} // namespace
+
+DatasetAudit auditDataset(const DatasetIndex &index,
+                          const AuditOptions &options,
+                          const ProgressFn &progress,
+                          const CancelToken *cancel) {
+    const auto start = std::chrono::steady_clock::now();
+    DatasetAudit audit;
+    const std::size_t n = index.samples.size();
+    std::vector<std::string> problems;
+    const std::vector<std::optional<ImageSurvey>> surveys =
+        surveyAll(index, options, progress, cancel, problems, audit.fromCache);
     std::vector<const ImageSurvey *> all(n, nullptr), read;
     std::vector<std::size_t> sampleOf;
     std::vector<int> labels(n, -1);
