@@ -50,6 +50,12 @@ class TrainingPageTest : public ::testing::Test {
 TEST_F(TrainingPageTest, RunsInTheWorkerAndPlotsEachEpoch) {
     page.setConfig(tinyConfig(2));
     page.setRunFolder(QString::fromStdString((dir / "run").string()));
+    // What the audit flagged ("Train without flagged images") stays out of the run.
+    page.setExcluded({QStringLiteral("train/NORMAL/phantom_NORMAL_0000.png")});
+    bool said = false;
+    for (const QLabel *label : page.findChildren<QLabel *>())
+        said |= label->text().contains(QStringLiteral("Leaving out <b>1</b> images"));
+    EXPECT_TRUE(said) << "the page does not say what the run leaves out";
     ui::TrainingWorker *worker = page.controller()->worker();
     QSignalSpy epochs(worker, &ui::TrainingWorker::epochFinished);
     QSignalSpy batches(worker, &ui::TrainingWorker::batchProgress);
@@ -62,6 +68,10 @@ TEST_F(TrainingPageTest, RunsInTheWorkerAndPlotsEachEpoch) {
     EXPECT_EQ(page.charts()->epochPoints(), 2);
     EXPECT_FALSE(page.isTraining());
     EXPECT_TRUE(std::filesystem::exists(dir / "run" / "best.pt"));
+    const auto config = nlohmann::json::parse(test::readFile(dir / "run" / "config.json"));
+    EXPECT_EQ(config["excluded"], nlohmann::json::array({"train/NORMAL/phantom_NORMAL_0000.png"}));
+    EXPECT_NE(test::readFile(dir / "run" / "log.txt").find("left out 1 images of the 1 listed"),
+              std::string::npos);
 
     // Write report… runs in the background and says where the file went.
     page.setOpenWrittenReports(false);
