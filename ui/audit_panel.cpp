@@ -30,8 +30,7 @@ constexpr int kThumbnail = 220;
 constexpr int kSamplesRole = Qt::UserRole + 1;
 
 QString relative(const DatasetIndex &index, std::size_t sample) {
-    return QString::fromStdString(
-        index.samples[sample].path.lexically_relative(index.root).generic_string());
+    return QString::fromStdString(index.relativePath(sample));
 }
 
 QString where(const DatasetIndex &index, std::size_t sample) {
@@ -192,9 +191,7 @@ void AuditPanel::showAudit(std::shared_ptr<const DatasetAudit> audit, bool fromC
     m_audit = std::move(audit);
     setBusy(false);
     const DatasetAudit &a = *m_audit;
-    std::size_t across = 0;
-    for (const AuditDuplicate &d : a.duplicates)
-        across += d.acrossSplits;
+    const std::size_t across = a.copyCounts().acrossSplits;
     QString text =
         tr("<b>%1 images</b> checked in %2 s%3: %4 copy groups (%5 across splits), "
            "%6 patients in several splits, %7 images unlike the rest, %8 unreadable.")
@@ -215,7 +212,6 @@ void AuditPanel::showAudit(std::shared_ptr<const DatasetAudit> audit, bool fromC
     m_summary->setText(text);
     fillFindings();
     fillShortcuts();
-    setBusy(false);
     Q_EMIT audited();
     Q_EMIT statusMessage(tr("Audit finished"));
 }

@@ -10,10 +10,10 @@
 namespace cxr::ui {
 
 // Audits a dataset (core/audit) on a worker thread with progress and cancel.
-// A finished audit is kept for the session per dataset folder and file list
-// (paths, sizes and modification times): asking again for an unchanged
+// A finished audit is kept while the app runs, per dataset folder and file
+// list (paths, sizes and modification times): asking again for an unchanged
 // dataset answers at once. Image surveys are also kept on disk
-// (SurveyCache), so a later session decodes only changed images.
+// (SurveyCache), so after a restart only changed images are decoded.
 class AuditTask : public QObject {
     Q_OBJECT
   public:

@@ -53,8 +53,11 @@ void EvaluationRunner::evaluate(const QString &model, const QString &dataset, Sp
                     Qt::QueuedConnection);
             };
             // val on a dataset without one: the model's run's own validation images.
-            const ModelImages images = imagesForModel(model.toStdString(), index, split);
-            outcome.evaluation = std::make_shared<Evaluation>(evaluateModel(model.toStdString(),
+            const Checkpoint checkpoint = loadCheckpoint(model.toStdString());
+            const ModelImages images =
+                imagesForModel(checkpoint.metadataJson, checkpoint.classes, index, split);
+            outcome.evaluation = std::make_shared<Evaluation>(evaluateModel(checkpoint,
+                                                                            model.toStdString(),
                                                                             index,
                                                                             images.samples,
                                                                             images.description,

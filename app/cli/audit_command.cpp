@@ -27,18 +27,13 @@ struct AuditArgs {
 };
 
 void printText(const DatasetIndex &index, const DatasetAudit &audit) {
-    std::size_t across = 0, conflicting = 0, copies = 0;
-    for (const AuditDuplicate &d : audit.duplicates) {
-        across += d.acrossSplits;
-        conflicting += d.conflictingLabels;
-        copies += d.samples.size() - 1;
-    }
+    const DatasetAudit::CopyCounts copies = audit.copyCounts();
     std::cout << std::fixed << std::setprecision(2) << audit.images << " images audited in "
               << audit.seconds << " s (" << index.root.string() << "; " << audit.fromCache
               << " unchanged since an earlier audit)\n"
-              << "copies of one film: " << audit.duplicates.size() << " groups, " << copies
-              << " extra copies; " << across << " groups across splits (leakage), " << conflicting
-              << " with conflicting labels\n"
+              << "copies of one film: " << copies.groups << " groups, " << copies.extraCopies
+              << " extra copies; " << copies.acrossSplits << " groups across splits (leakage), "
+              << copies.conflictingLabels << " with conflicting labels\n"
               << "patients in several splits: " << audit.patients.size() << "\n";
     if (audit.shortcut.groups.empty())
         std::cout << "shortcuts: not measured (needs two classes with 10 images each)\n";

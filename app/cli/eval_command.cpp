@@ -13,6 +13,7 @@
 #include "eval/evaluation.h"
 #include "eval/metrics_json.h"
 #include "train/model_calibration.h"
+#include "weights/checkpoint.h"
 
 namespace cxr::cli {
 namespace {
@@ -123,8 +124,11 @@ int runEval(const EvalArgs &args) {
         options.threads = args.threads;
         options.device = args.device;
         // --split val on a dataset without one: the run's own validation images.
-        const ModelImages images = imagesForModel(args.model, index, *split);
+        const Checkpoint checkpoint = loadCheckpoint(args.model);
+        const ModelImages images =
+            imagesForModel(checkpoint.metadataJson, checkpoint.classes, index, *split);
         const Evaluation evaluation = evaluateModel(
+            checkpoint,
             args.model,
             index,
             images.samples,

@@ -233,6 +233,17 @@ DatasetAudit auditDataset(const DatasetIndex &index,
     return audit;
 }
 
+DatasetAudit::CopyCounts DatasetAudit::copyCounts() const {
+    CopyCounts counts;
+    counts.groups = duplicates.size();
+    for (const AuditDuplicate &d : duplicates) {
+        counts.extraCopies += d.samples.size() - 1;
+        counts.acrossSplits += d.acrossSplits;
+        counts.conflictingLabels += d.conflictingLabels;
+    }
+    return counts;
+}
+
 std::vector<std::string> auditExclusions(const DatasetIndex &index, const DatasetAudit &audit) {
     std::set<std::size_t> excluded;
     for (const AuditDuplicate &d : audit.duplicates) {
@@ -256,7 +267,7 @@ std::vector<std::string> auditExclusions(const DatasetIndex &index, const Datase
                 excluded.insert(m);
     std::vector<std::string> paths;
     for (std::size_t m : excluded)
-        paths.push_back(index.samples[m].path.lexically_relative(index.root).generic_string());
+        paths.push_back(index.relativePath(m));
     std::sort(paths.begin(), paths.end());
     return paths;
 }

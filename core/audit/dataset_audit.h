@@ -67,6 +67,13 @@ struct DatasetAudit {
     std::vector<ClassProperties> classes; // in DatasetIndex::classes order
     std::vector<AuditOutlier> outliers;   // highest score first
     double seconds = 0;
+
+    // The copy groups counted: in all, their extra copies, those across
+    // splits and those with conflicting labels.
+    struct CopyCounts {
+        std::size_t groups = 0, extraCopies = 0, acrossSplits = 0, conflictingLabels = 0;
+    };
+    CopyCounts copyCounts() const;
 };
 
 // Surveys every sample on `options.threads` threads (progress per image;

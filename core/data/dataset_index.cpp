@@ -80,6 +80,10 @@ bool DatasetIndex::hasSplit(Split split) const {
     });
 }
 
+std::string DatasetIndex::relativePath(std::size_t sample) const {
+    return samples.at(sample).path.lexically_relative(root).generic_string();
+}
+
 int DatasetIndex::classIndex(const std::string &name) const {
     const auto it = std::find(classes.begin(), classes.end(), name);
     return it == classes.end() ? -1 : static_cast<int>(it - classes.begin());

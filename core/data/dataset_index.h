@@ -52,6 +52,9 @@ struct DatasetIndex {
     std::vector<std::vector<std::size_t>> counts() const;
     bool hasSplit(Split split) const;
     int classIndex(const std::string &name) const; // -1 when absent
+    // A sample's file relative to the root with '/' separators: how run
+    // folders, exclusion lists and reports name it wherever the dataset lies.
+    std::string relativePath(std::size_t sample) const;
 };
 
 } // namespace cxr

@@ -21,7 +21,8 @@ Evaluation evaluateModel(const std::filesystem::path &model,
     for (std::size_t i = 0; i < index.samples.size(); ++i)
         if (index.samples[i].split == split)
             samples.push_back(i);
-    return evaluateModel(model,
+    return evaluateModel(loadCheckpoint(model),
+                         model.string(),
                          index,
                          samples,
                          std::string("the ") + splitName(split) + " split",
@@ -30,7 +31,8 @@ Evaluation evaluateModel(const std::filesystem::path &model,
                          cancel);
 }
 
-Evaluation evaluateModel(const std::filesystem::path &model,
+Evaluation evaluateModel(const Checkpoint &checkpoint,
+                         const std::string &source,
                          const DatasetIndex &index,
                          const std::vector<std::size_t> &chosen,
                          const std::string &what,
@@ -39,8 +41,7 @@ Evaluation evaluateModel(const std::filesystem::path &model,
                          const CancelToken *cancel) {
     const ComputeThreadScope threads(options.threads);
     const c10::Device device = resolveDevice(options.device);
-    const Checkpoint checkpoint = loadCheckpoint(model);
-    Network network = networkFromCheckpoint(checkpoint, model.string());
+    Network network = networkFromCheckpoint(checkpoint, source);
     network->to(device);
     const TaskView view = viewForClasses(index, checkpoint.classes);
     std::vector<std::size_t> samples;

@@ -16,6 +16,8 @@
 
 namespace cxr {
 
+struct Checkpoint; // weights/checkpoint.h
+
 // How an evaluation computes (not what): batch size, threads and device.
 struct EvaluationOptions {
     int batchSize = 16;
@@ -62,11 +64,13 @@ Evaluation evaluateModel(const std::filesystem::path &model,
                          const ProgressFn &progress = {},
                          const CancelToken *cancel = nullptr);
 
-// The same on chosen images (indices into index.samples; those not of the
-// model's classes are left out), described in words by `what` ("the val
-// split") in errors. train/model_calibration.h's imagesForModel chooses the
-// validation images of a run.
-Evaluation evaluateModel(const std::filesystem::path &model,
+// The same for a model already read (`source` names it in errors) on
+// chosen images (indices into index.samples; those not of the model's
+// classes are left out), described in words by `what` ("the val split").
+// train/model_calibration.h's imagesForModel chooses the validation images
+// of a run from the same Checkpoint, so the file is read once.
+Evaluation evaluateModel(const Checkpoint &checkpoint,
+                         const std::string &source,
                          const DatasetIndex &index,
                          const std::vector<std::size_t> &samples,
                          const std::string &what,

@@ -21,7 +21,7 @@ std::string fixed(double value, int digits = 2) {
 }
 
 std::string relative(const DatasetIndex &index, std::size_t sample) {
-    return index.samples[sample].path.lexically_relative(index.root).generic_string();
+    return index.relativePath(sample);
 }
 
 std::string labelOf(const DatasetIndex &index, std::size_t sample) {
@@ -46,20 +46,16 @@ HtmlPage::Figure thumbnail(const DatasetIndex &index, std::size_t sample, const 
 }
 
 void summary(HtmlPage &page, const DatasetIndex &index, const DatasetAudit &audit) {
-    std::size_t across = 0, conflicting = 0, copies = 0;
-    for (const AuditDuplicate &d : audit.duplicates) {
-        across += d.acrossSplits;
-        conflicting += d.conflictingLabels;
-        copies += d.samples.size() - 1;
-    }
+    const DatasetAudit::CopyCounts copies = audit.copyCounts();
     page.heading("What was checked and what was found", "summary");
     page.paragraph(std::to_string(audit.images) + " images of " + index.root.string() +
                    " were checked in " + fixed(audit.seconds, 1) + " s.");
     page.bullets(
-        {"The same film more than once: " + std::to_string(audit.duplicates.size()) + " groups (" +
-             std::to_string(copies) + " extra copies), " + std::to_string(across) +
+        {"The same film more than once: " + std::to_string(copies.groups) + " groups (" +
+             std::to_string(copies.extraCopies) + " extra copies), " +
+             std::to_string(copies.acrossSplits) +
              " of them across splits (a test image the network also trained on), " +
-             std::to_string(conflicting) + " with conflicting labels.",
+             std::to_string(copies.conflictingLabels) + " with conflicting labels.",
          "Patients in more than one split: " + std::to_string(audit.patients.size()) + ".",
          audit.shortcut.groups.empty()
              ? std::string("Shortcuts: not measured (two classes with 10 images each are needed).")
@@ -70,7 +66,7 @@ void summary(HtmlPage &page, const DatasetIndex &index, const DatasetAudit &audi
          "Images that could not be read: " + std::to_string(audit.unreadable.size()) + "."});
     if (!audit.shortcut.warning.empty())
         page.warning("Warning: " + audit.shortcut.warning + ".");
-    if (across > 0 || !audit.patients.empty())
+    if (copies.acrossSplits > 0 || !audit.patients.empty())
         page.warning("Test results on this dataset as it is are optimistic: some test films or "
                      "patients are also in training. cxr audit --write-exclusions writes the "
                      "list to leave out; cxr train --exclude uses it.");

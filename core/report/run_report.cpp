@@ -238,6 +238,8 @@ void trainingSection(HtmlPage &page, const RunRecord &run) {
     page.paragraph(text.str());
 }
 
+} // namespace report
+
 const std::vector<std::string> &runReportSections() {
     static const std::vector<std::string> ids = {"overview",
                                                  "configuration",
@@ -253,10 +255,6 @@ const std::vector<std::string> &runReportSections() {
                                                  "limits"};
     return ids;
 }
-
-} // namespace report
-
-const std::vector<std::string> &runReportSections() { return report::runReportSections(); }
 
 std::string runReportHtml(const RunReportOptions &options) {
     using namespace report;

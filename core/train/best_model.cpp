@@ -54,8 +54,7 @@ void writeTestPredictions(const RunDirectory &run,
     const std::size_t k = static_cast<std::size_t>(test.classes);
     for (std::size_t i = 0; i < test.size(); ++i) {
         TestPrediction row;
-        row.file =
-            index.samples[data.split.test[i]].path.lexically_relative(index.root).generic_string();
+        row.file = index.relativePath(data.split.test[i]);
         row.label = test.labels[i];
         row.probabilities.assign(test.probabilities.begin() + static_cast<std::ptrdiff_t>(i * k),
                                  test.probabilities.begin() +

@@ -51,12 +51,6 @@ ModelImages imagesForModel(const std::string &metadataJson,
     return out;
 }
 
-ModelImages
-imagesForModel(const std::filesystem::path &model, const DatasetIndex &index, Split split) {
-    const Checkpoint checkpoint = loadCheckpoint(model);
-    return imagesForModel(checkpoint.metadataJson, checkpoint.classes, index, split);
-}
-
 ModelCalibration calibrateModel(const std::filesystem::path &model,
                                 const DatasetIndex &index,
                                 const CalibrationRequest &request,

@@ -28,10 +28,6 @@ ModelImages imagesForModel(const std::string &metadataJson,
                            const DatasetIndex &index,
                            Split split);
 
-// The same for a model file (reads it).
-ModelImages
-imagesForModel(const std::filesystem::path &model, const DatasetIndex &index, Split split);
-
 // What `cxr calibrate` fits on an existing model, held-out images first.
 struct CalibrationRequest {
     Split split = Split::Val;

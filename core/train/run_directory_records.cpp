@@ -17,7 +17,8 @@ namespace cxr {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr const char *kSplitNames[] = {"train", "val", "test"};
+// RunDataset::counts' splits, in order.
+constexpr Split kCountedSplits[] = {Split::Train, Split::Val, Split::Test};
 
 } // namespace
 
@@ -32,7 +33,7 @@ void RunDirectory::writeDataset(const RunDataset &dataset) const {
         nlohmann::json perClass = nlohmann::json::object();
         for (std::size_t c = 0; c < dataset.classes.size() && c < dataset.counts[s].size(); ++c)
             perClass[dataset.classes[c]] = dataset.counts[s][c];
-        images[kSplitNames[s]] = perClass;
+        images[splitName(kCountedSplits[s])] = perClass;
     }
     const nlohmann::json json = {{"path", dataset.root.string()},
                                  {"layout", dataset.layout},
@@ -58,7 +59,8 @@ std::optional<RunDataset> RunDirectory::readDataset(const fs::path &dir) {
         dataset.rejected = json.value("rejected", std::size_t{0});
         dataset.classes = json.at("classes").get<std::vector<std::string>>();
         const nlohmann::json &images = json.at("images");
-        for (const char *split : kSplitNames) {
+        for (Split s : kCountedSplits) {
+            const char *split = splitName(s);
             std::vector<std::size_t> counts;
             for (const std::string &name : dataset.classes)
                 counts.push_back(images.contains(split) ? images[split].value(name, std::size_t{0})

@@ -2,13 +2,10 @@
 #include "train/training_data.h"
 
 #include <algorithm>
-#include <iomanip>
 #include <set>
-#include <sstream>
-
-#include <openssl/evp.h>
 
 #include "errors.h"
+#include "sha256.h"
 
 namespace cxr {
 
@@ -35,7 +32,7 @@ std::size_t excludeSamples(const DatasetIndex &index,
     const std::set<std::string> paths(excluded.begin(), excluded.end());
     std::size_t found = 0;
     for (std::size_t i = 0; i < index.samples.size() && i < view.labels.size(); ++i)
-        if (paths.count(index.samples[i].path.lexically_relative(index.root).generic_string())) {
+        if (paths.count(index.relativePath(i))) {
             view.labels[i] = -1;
             ++found;
         }
@@ -62,31 +59,21 @@ TrainingData prepareTrainingData(const DatasetIndex &index, const TrainConfig &c
 std::string datasetFingerprint(const DatasetIndex &index) {
     std::vector<std::string> lines;
     lines.reserve(index.samples.size());
-    for (const Sample &sample : index.samples) {
+    for (std::size_t i = 0; i < index.samples.size(); ++i) {
+        const Sample &sample = index.samples[i];
         const std::string className =
             sample.label >= 0 && static_cast<std::size_t>(sample.label) < index.classes.size()
                 ? index.classes[static_cast<std::size_t>(sample.label)]
                 : std::string();
-        lines.push_back(sample.path.lexically_relative(index.root).generic_string() + '\t' +
-                        className + '\t' + splitName(sample.split) + '\t' +
-                        std::to_string(sample.width) + 'x' + std::to_string(sample.height) + '\n');
+        lines.push_back(index.relativePath(i) + '\t' + className + '\t' + splitName(sample.split) +
+                        '\t' + std::to_string(sample.width) + 'x' + std::to_string(sample.height) +
+                        '\n');
     }
     std::sort(lines.begin(), lines.end());
-    EVP_MD_CTX *context = EVP_MD_CTX_new();
-    if (!context || EVP_DigestInit_ex(context, EVP_sha256(), nullptr) != 1) {
-        EVP_MD_CTX_free(context);
-        throw Error("could not start a SHA-256 digest (OpenSSL)");
-    }
+    Sha256 hash;
     for (const std::string &line : lines)
-        EVP_DigestUpdate(context, line.data(), line.size());
-    unsigned char digest[EVP_MAX_MD_SIZE];
-    unsigned int length = 0;
-    EVP_DigestFinal_ex(context, digest, &length);
-    EVP_MD_CTX_free(context);
-    std::ostringstream hex;
-    for (unsigned int i = 0; i < length; ++i)
-        hex << std::hex << std::setw(2) << std::setfill('0') << static_cast<int>(digest[i]);
-    return hex.str();
+        hash.add(line);
+    return hash.hex();
 }
 
 std::optional<std::string> datasetChangeNote(const std::filesystem::path &runDir,

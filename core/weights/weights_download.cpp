@@ -10,10 +10,10 @@
 #include <regex>
 
 #include <curl/curl.h>
-#include <openssl/evp.h>
 #include <unistd.h>
 
 #include "errors.h"
+#include "sha256.h"
 
 namespace cxr {
 namespace fs = std::filesystem;
@@ -33,31 +33,6 @@ const std::array<KnownWeights, 3> kKnown = {{
      "https://download.pytorch.org/models/densenet121-a639ec97.pth",
      "torchvision DenseNet121 ImageNet-1k (top-1 74.4%)"},
 }};
-
-// Incremental SHA-256 through OpenSSL's EVP interface.
-class Sha256 {
-  public:
-    Sha256() : m_context(EVP_MD_CTX_new(), EVP_MD_CTX_free) {
-        if (!m_context || EVP_DigestInit_ex(m_context.get(), EVP_sha256(), nullptr) != 1)
-            throw Error("could not start a SHA-256 computation (OpenSSL)");
-    }
-    void add(const void *data, std::size_t size) { EVP_DigestUpdate(m_context.get(), data, size); }
-    std::string hex() {
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        unsigned int length = 0;
-        EVP_DigestFinal_ex(m_context.get(), digest, &length);
-        std::string out;
-        char byte[3];
-        for (unsigned int i = 0; i < length; ++i) {
-            std::snprintf(byte, sizeof byte, "%02x", digest[i]);
-            out += byte;
-        }
-        return out;
-    }
-
-  private:
-    std::unique_ptr<EVP_MD_CTX, void (*)(EVP_MD_CTX *)> m_context;
-};
 
 struct Transfer {
     std::FILE *file = nullptr;
