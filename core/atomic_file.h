@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: MIT
 #pragma once
 
+#include <cstddef>
 #include <filesystem>
+#include <functional>
 #include <string_view>
 
 namespace cxr {
@@ -13,5 +15,15 @@ namespace cxr {
 // the temporary file is removed, `file` is untouched, and an Error naming
 // the file and the reason is thrown.
 void writeFileAtomically(const std::filesystem::path &file, std::string_view bytes);
+
+// The same for a file made in pieces: `produce` is called once and hands
+// each piece, in order, to the sink it is given, which writes it straight to
+// the temporary file (a 100 MB checkpoint is never held in memory twice).
+// The sink does not throw: a failed write is remembered, later pieces are
+// dropped, and the Error comes after `produce` returns. An exception from
+// `produce` leaves `file` untouched and propagates.
+using ByteSink = std::function<void(const void *data, std::size_t size)>;
+void writeFileAtomically(const std::filesystem::path &file,
+                         const std::function<void(const ByteSink &)> &produce);
 
 } // namespace cxr

@@ -50,7 +50,7 @@ class RunConfigForm : public QGroupBox {
     void onEdited();
     void watchEdits();
 
-    QComboBox *m_preset, *m_task, *m_arch, *m_init, *m_loss, *m_sampler, *m_freeze;
+    QComboBox *m_preset, *m_task, *m_arch, *m_init, *m_loss, *m_sampler, *m_freeze, *m_precision;
     QDoubleSpinBox *m_gamma, *m_hflip, *m_vflip, *m_rotation, *m_lr, *m_valFraction;
     QSpinBox *m_epochs, *m_batch, *m_imageSize, *m_seed;
     QLineEdit *m_runFolder;

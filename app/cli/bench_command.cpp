@@ -1,12 +1,14 @@
 // SPDX-License-Identifier: MIT
-// `cxr bench WORKLOAD [--quick] [--threads N] [--data DIR]`: one benchmark
-// workload, printed as one JSON line. bench/compare.sh runs every workload
+// `cxr bench WORKLOAD [--quick] [--threads N] [--data DIR] [--precision P]
+// [--profile]`: one benchmark workload, printed as one JSON line (with
+// --profile, a training step's time by operator as well). bench/compare.sh runs every workload
 // here and in the PyTorch reference (bench/reference.py) and compares.
 #include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include <ATen/Parallel.h>
 #include <nlohmann/json.hpp>
@@ -17,26 +19,31 @@
 #include <torch/utils.h>
 
 #include "cli/commands.h"
+#include "cli/operator_profile.h"
 #include "data/dataset_scan.h"
 #include "errors.h"
 #include "explain/grad_cam.h"
 #include "infer/inference_network.h"
 #include "loader/batch_loader.h"
 #include "models/network.h"
+#include "models/precision.h"
 #include "parallel_for.h"
 #include "train/distributed.h"
 #include "train/run_sync.h"
+#include "weights/checkpoint.h"
 
 namespace cxr::cli {
 namespace {
 using Clock = std::chrono::steady_clock;
 
 struct BenchArgs {
-    std::string workload, data;
+    std::string workload, data, model;
     bool quick = false;
     int threads = 0;
     int batch = 16;
     int imageSize = 224;
+    std::string precision = "auto"; // training workloads, as `cxr train`
+    bool profile = false;
 };
 
 double seconds(Clock::time_point start) {
@@ -100,11 +107,20 @@ nlohmann::json trainStep(const BenchArgs &a, Architecture arch) {
     const auto x = torch::randn({a.batch, 3, a.imageSize, a.imageSize});
     const auto y = torch::randint(0, 4, {a.batch}, torch::kLong);
     double exposed = 0;
+    const std::optional<Precision> requested = parsePrecision(a.precision);
+    if (!requested)
+        throw Error("--precision must be auto, fp32 or bf16, not \"" + a.precision + "\"");
+    const Precision precision = resolvePrecision(*requested, cpuHasNativeBf16());
     auto step = [&] {
         optimiser.zero_grad();
         if (gradients)
             gradients->beginBackward();
-        torch::nn::functional::cross_entropy(network->forward(x), y).backward();
+        at::Tensor logits;
+        {
+            const PrecisionScope scope(precision);
+            logits = network->forward(x);
+        }
+        torch::nn::functional::cross_entropy(logits.to(torch::kFloat), y).backward();
         if (gradients)
             exposed += gradients->finishBackward();
         optimiser.step();
@@ -117,7 +133,16 @@ nlohmann::json trainStep(const BenchArgs &a, Architecture arch) {
         step();
     const double t = seconds(start);
     nlohmann::json result = {{"images_per_second", steps * a.batch / t},
-                             {"peak_rss_mb", peakRssMegabytes()}};
+                             {"peak_rss_mb", peakRssMegabytes()},
+                             {"precision", precisionName(precision)}};
+    if (a.profile && !sync) {
+        nlohmann::json rows = nlohmann::json::array();
+        for (const OperatorTime &op : profileOperators(step))
+            if (rows.size() < 15)
+                rows.push_back(
+                    {{"operator", op.name}, {"self_ms", op.selfMilliseconds}, {"calls", op.calls}});
+        result["profile"] = rows;
+    }
     if (sync) {
         // Every bucket at once, with no backward to hide behind.
         std::vector<double> alone;
@@ -175,6 +200,53 @@ nlohmann::json inference(const BenchArgs &a, Architecture arch, bool gradcam) {
     return {{"latency_ms", median(times)}};
 }
 
+// Whether bfloat16 inference keeps a trained model's predictions: every
+// image of --data through the model in float32 and under bfloat16 autocast
+// (softmax without the model's temperature), compared image by image.
+nlohmann::json precisionAgreement(const BenchArgs &a) {
+    if (a.model.empty() || a.data.empty())
+        throw Error("precision_agreement needs --model and --data");
+    const Checkpoint checkpoint = loadCheckpoint(a.model);
+    Network network = networkFromCheckpoint(checkpoint, a.model);
+    const DatasetIndex index = scan(a.data);
+    std::vector<std::size_t> samples(index.samples.size());
+    std::vector<int> labels(samples.size());
+    for (std::size_t i = 0; i < samples.size(); ++i) {
+        samples[i] = i;
+        labels[i] = index.samples[i].label;
+    }
+    BatchLoader::Options options;
+    options.preprocessing = checkpoint.preprocessing;
+    options.batchSize = 16;
+    options.threads = 2;
+    BatchLoader loader(index, samples, labels, options);
+    torch::InferenceMode inference;
+    std::size_t images = 0, agree = 0;
+    double maxError = 0, seconds32 = 0, seconds16 = 0;
+    while (auto batch = loader.next()) {
+        auto start = Clock::now();
+        const at::Tensor p32 = torch::softmax(network->forward(batch->images), 1);
+        seconds32 += seconds(start);
+        start = Clock::now();
+        at::Tensor logits;
+        {
+            const PrecisionScope scope(Precision::Bf16);
+            logits = network->forward(batch->images);
+        }
+        seconds16 += seconds(start);
+        const at::Tensor p16 = torch::softmax(logits.to(torch::kFloat), 1);
+        images += static_cast<std::size_t>(p32.size(0));
+        agree +=
+            static_cast<std::size_t>((p32.argmax(1) == p16.argmax(1)).sum().item<std::int64_t>());
+        maxError = std::max(maxError, (p32 - p16).abs().max().item<double>());
+    }
+    return {{"images", images},
+            {"top1_agreement", images ? static_cast<double>(agree) / images : 0.0},
+            {"max_probability_error", maxError},
+            {"fp32_seconds", seconds32},
+            {"bf16_seconds", seconds16}};
+}
+
 int runBench(const BenchArgs &a) {
     try {
         at::set_num_threads(resolveThreadCount(a.threads));
@@ -191,6 +263,8 @@ int runBench(const BenchArgs &a) {
             result = inference(a, Architecture::DenseNet121, false);
         else if (a.workload == "gradcam_resnet50")
             result = inference(a, Architecture::ResNet50, true);
+        else if (a.workload == "precision_agreement")
+            result = precisionAgreement(a);
         else
             throw Error("unknown workload \"" + a.workload + "\"");
         result["workload"] = a.workload;
@@ -213,12 +287,16 @@ void addBenchCommand(CLI::App &app, int &exitCode) {
     cmd->add_option("workload",
                     a->workload,
                     "pipeline, train_resnet50, train_densenet121, infer_resnet50, "
-                    "infer_densenet121, gradcam_resnet50")
+                    "infer_densenet121, gradcam_resnet50, precision_agreement")
         ->required();
     cmd->add_flag("--quick", a->quick, "Small sizes (for CI)");
     cmd->add_option("--threads", a->threads, "Threads (0 = every core)");
     cmd->add_option("--batch-size", a->batch, "Batch size")->capture_default_str();
     cmd->add_option("--image-size", a->imageSize, "Input size")->capture_default_str();
+    cmd->add_option("--precision", a->precision, "Training arithmetic: auto, fp32 or bf16")
+        ->capture_default_str();
+    cmd->add_flag("--profile", a->profile, "Add one training step's time by operator");
+    cmd->add_option("--model", a->model, "A trained model (precision_agreement)");
     cmd->add_option("--data", a->data, "Image folder for the pipeline workload");
     cmd->callback([a, &exitCode] { exitCode = runBench(*a); });
 }

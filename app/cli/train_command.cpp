@@ -24,7 +24,7 @@ namespace {
 // Flags the user gave; each one overrides the preset and the config file.
 struct TrainArgs {
     std::string dataset, out, preset, configFile;
-    std::optional<std::string> task, arch, init, loss, sampler, freeze;
+    std::optional<std::string> task, arch, init, loss, sampler, freeze, precision;
     std::optional<double> focalGamma, lr, valFraction;
     std::optional<int> epochs, batchSize, imageSize, threads, loaderThreads, patience;
     std::optional<std::uint64_t> seed;
@@ -65,6 +65,7 @@ TrainConfig buildConfig(const TrainArgs &a, TrainConfig base = {}) {
     set("loss", a.loss);
     set("sampler", a.sampler);
     set("freeze", a.freeze);
+    set("precision", a.precision);
     set("focal_gamma", a.focalGamma);
     set("lr", a.lr);
     set("val_fraction", a.valFraction);
@@ -228,6 +229,10 @@ void addTrainCommand(CLI::App &app, int &exitCode) {
         ->capture_default_str();
     cmd->add_option("--loader-threads", a->loaderThreads, "Image decoding threads");
     cmd->add_option("--freeze", a->freeze, "none or backbone (train the head only)");
+    cmd->add_option("--precision",
+                    a->precision,
+                    "auto (bf16 where the CPU has it), fp32 or bf16: the forward pass's "
+                    "arithmetic (default auto)");
     cmd->add_option("--patience", a->patience, "Early stopping patience in epochs (0 = off)");
     cmd->add_flag("--no-augment", a->noAugment, "No flips or rotations");
     cmd->add_option("--exclude",

@@ -8,6 +8,7 @@
 
 #include "errors.h"
 #include "models/losses.h"
+#include "models/precision.h"
 
 namespace cxr {
 
@@ -36,14 +37,24 @@ void EpochLoop::run(RunProgress &progress, const EpochPlan &plan, std::size_t ba
         }
         if (agreed[1]) // images that failed to decode, here or on another rank
             return;
+        const auto start = std::chrono::steady_clock::now();
         step(progress, batch, batches, lr);
+        m_stepSeconds +=
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     });
 }
 
 void EpochLoop::step(RunProgress &progress, TrainingBatch &batch, std::size_t batches, double lr) {
     if (m_hooks.sync && !m_hooks.sharedBuffers.empty())
         m_hooks.sync->shareTensors(m_hooks.sharedBuffers);
-    const torch::Tensor logits = m_strategy.forward(batch.inputs);
+    torch::Tensor logits;
+    {
+        const PrecisionScope arithmetic(m_config.precision);
+        logits = m_strategy.forward(batch.inputs);
+    }
+    // The loss, its gradient and the metrics in float32 whatever the
+    // forward pass used (a no-op in fp32).
+    logits = logits.to(torch::kFloat);
     const torch::Tensor loss = classificationLoss(logits, batch.targets, m_config.loss);
     const double value = loss.item<double>();
     bool finite = std::isfinite(value);

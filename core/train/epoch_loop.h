@@ -51,6 +51,10 @@ class EpochLoop {
     // progress.partial and advances progress.nextBatch batch by batch.
     void run(RunProgress &progress, const EpochPlan &plan, std::size_t batches, double lr);
 
+    // Seconds spent in training steps (forward, loss, backward, optimiser),
+    // over every run() of this loop: the rest of run() waited for images.
+    double stepSeconds() const { return m_stepSeconds; }
+
   private:
     void step(RunProgress &progress, TrainingBatch &batch, std::size_t batches, double lr);
     void report(const RunProgress &progress, std::size_t batches, double lr, double batchLoss);
@@ -63,6 +67,7 @@ class EpochLoop {
     Hooks m_hooks;
     std::chrono::steady_clock::time_point m_start = std::chrono::steady_clock::now();
     std::size_t m_imagesDone = 0; // since this loop was made, job-wide (for the rate)
+    double m_stepSeconds = 0;
 };
 
 } // namespace cxr

@@ -285,6 +285,13 @@ void RunDirectory::writeSummary(const RunSummary &s) const {
             summary["test_reliability"]["uncalibrated_bins"] =
                 reliabilityJson(s.testReliabilityUncalibrated);
     }
+    summary["seconds"] = {{"total", s.seconds.total},
+                          {"setup", s.seconds.setup},
+                          {"training_steps", s.seconds.steps},
+                          {"waiting_for_images", s.seconds.loading},
+                          {"validation", s.seconds.validation},
+                          {"checkpoints", s.seconds.checkpoints},
+                          {"test_calibration_gate", s.seconds.finish}};
     if (!s.operatingPoints.empty())
         summary["operating_points"] =
             operatingPointsJson(s.operatingPoints, s.testAtOperatingPoints);

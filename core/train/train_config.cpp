@@ -95,6 +95,7 @@ nlohmann::json toJson(const TrainConfig &c) {
             {"threads", c.threads},
             {"loader_threads", c.loaderThreads},
             {"freeze", freezeName(c.freeze)},
+            {"precision", precisionName(c.precision)},
             {"patience", c.patience},
             {"world_size", c.worldSize},
             {"excluded", c.excluded}};
@@ -176,6 +177,11 @@ TrainConfig configFromJson(const nlohmann::json &json, TrainConfig c) {
                 if (!freeze)
                     badField(key, "must be none or backbone");
                 c.freeze = *freeze;
+            } else if (key == "precision") {
+                const auto precision = parsePrecision(value.get<std::string>());
+                if (!precision)
+                    badField(key, "must be auto, fp32 or bf16");
+                c.precision = *precision;
             } else if (key == "patience") {
                 c.patience = value.get<int>();
             } else if (key == "world_size") {
@@ -227,9 +233,13 @@ void validate(const TrainConfig &c) {
 
 std::vector<std::string> differingFields(const TrainConfig &a, const TrainConfig &b) {
     const nlohmann::json left = toJson(a), right = toJson(b);
+    // Auto asks for no particular arithmetic, so it agrees with a run's
+    // recorded fp32 or bf16.
+    const bool eitherPrecision = a.precision == Precision::Auto || b.precision == Precision::Auto;
     std::vector<std::string> fields;
     for (const auto &[key, value] : left.items())
-        if (!right.contains(key) || right[key] != value)
+        if ((!right.contains(key) || right[key] != value) &&
+            !(key == "precision" && eitherPrecision))
             fields.push_back(key);
     return fields;
 }

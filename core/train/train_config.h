@@ -12,6 +12,7 @@
 #include "data/transforms.h"
 #include "models/architecture.h"
 #include "models/loss_config.h"
+#include "models/precision.h"
 #include "train/sampler.h"
 
 namespace cxr {
@@ -43,6 +44,10 @@ struct TrainConfig {
     int threads = 0;       // LibTorch threads; 0 = every core
     int loaderThreads = 2; // image decoding threads
     Freeze freeze = Freeze::None;
+    // The forward pass's arithmetic. A new run resolves Auto when it starts
+    // and records fp32 or bf16; a stored config without the field is a run
+    // made before bf16 training existed, which trained in fp32.
+    Precision precision = Precision::Auto;
     int patience = 0;           // early stopping after this many epochs without
                                 // a better val balanced accuracy; 0 = off
     std::string chexnetWeights; // file used when init is "chexnet"
@@ -81,7 +86,8 @@ TrainConfig configFromJson(const nlohmann::json &json, TrainConfig base = {});
 void validate(const TrainConfig &config);
 
 // The config.json keys whose values differ between two configurations, in
-// key order: what a resume with other settings would change.
+// key order: what a resume with other settings would change. A precision of
+// auto on either side differs from none.
 std::vector<std::string> differingFields(const TrainConfig &a, const TrainConfig &b);
 
 } // namespace cxr

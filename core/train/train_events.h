@@ -71,6 +71,15 @@ struct RunSummary {
         std::size_t testFlagged = 0; // test images above the threshold
     };
     std::optional<Gate> gate;
+    // Where this process's wall time went, in seconds (a resumed run: since
+    // it resumed). `loading` is the training loop's wait for images that
+    // the loader threads had not finished; `finish` loads the best model,
+    // calibrates, tests and fits the gate.
+    struct Times {
+        double setup = 0, steps = 0, loading = 0, validation = 0, checkpoints = 0, finish = 0;
+        double total = 0;
+    };
+    Times seconds;
 };
 
 // Receives a run's events, from the thread that runs it. The CLI prints

@@ -72,6 +72,7 @@ class Trainer {
     RunSummary::Gate fitOodGate();
     RunSummary testBest(bool earlyStopped);
     Checkpoint checkpoint(const RunProgress &progress) const;
+    std::string arithmeticNote() const;
     void saveLast();
     void log(const std::string &line) {
         if (!m_sync->leads())
@@ -101,7 +102,19 @@ class Trainer {
     std::unique_ptr<EpochLoop> m_loop;
     BatchLoader::Options m_loading; // the strategies' loading, for the gate's passes
     RunProgress m_progress;
+    Clock::time_point m_started = Clock::now();
+    RunSummary::Times m_times; // where the time went, for summary.json and the log
 };
+
+std::string timesLine(const RunSummary::Times &t) {
+    std::ostringstream line;
+    line.setf(std::ios::fixed);
+    line.precision(1);
+    line << "time: " << t.total << " s in all; setup " << t.setup << ", training steps " << t.steps
+         << ", waiting for images " << t.loading << ", validation " << t.validation
+         << ", checkpoints " << t.checkpoints << ", test, calibration and gate " << t.finish;
+    return line.str();
+}
 
 // Rank 0 reads or creates the run folder and makes the network; a failure
 // there is shared, so that every rank stops with rank 0's reason.
@@ -109,9 +122,12 @@ void Trainer::leaderOpensTheRun() {
     if (resuming()) {
         m_run = RunDirectory::open(m_dir);
         m_config = m_run->config();
+        if (m_config.precision == Precision::Auto) // recorded before bf16 training existed
+            m_config.precision = Precision::Fp32;
     } else {
         m_config = *m_requested;
         m_config.worldSize = m_sync->worldSize();
+        m_config.precision = resolvePrecision(m_config.precision, cpuHasNativeBf16());
         validate(m_config);
     }
     m_data = prepareTrainingData(m_index, m_config);
@@ -268,7 +284,21 @@ void Trainer::setUpTraining() {
         "): " + std::to_string(m_data.split.train.size()) + " train, " +
         std::to_string(m_data.split.val.size()) + " val, " +
         std::to_string(m_data.split.test.size()) + " test images");
+    log(arithmeticNote());
     m_strategy->prepare();
+}
+
+// The run's arithmetic and why, for the log. This process's CPU decides
+// (rank 0's, in a job: the others follow its config).
+std::string Trainer::arithmeticNote() const {
+    const bool native = cpuHasNativeBf16();
+    std::string line = std::string("arithmetic: ") + precisionName(m_config.precision);
+    if (m_config.precision == Precision::Fp32)
+        return line + (native ? "" : " (this CPU has no native bfloat16)");
+    line += " forward pass, float32 weights, optimiser, BatchNorm statistics and loss";
+    if (!native)
+        line += "; this CPU has no native bfloat16, so oneDNN emulates it (slower than fp32)";
+    return line;
 }
 
 Checkpoint Trainer::checkpoint(const RunProgress &progress) const {
@@ -318,8 +348,12 @@ void Trainer::trainEpoch() {
                      m_sync->worldSize(),
                      batches);
     const auto start = Clock::now();
+    const double stepsBefore = m_loop->stepSeconds();
     m_loop->run(m_progress, plan, batches, lr);
     m_progress.nextBatch = batches;
+    const double steps = m_loop->stepSeconds() - stepsBefore;
+    m_times.steps += steps;
+    m_times.loading += secondsSince(start) - steps;
 
     EpochReport report;
     report.epoch = epoch + 1;
@@ -328,7 +362,9 @@ void Trainer::trainEpoch() {
     report.learningRate = lr;
     report.train = m_sync->gather(m_progress.partial).metrics();
     try {
+        const auto validation = Clock::now();
         report.val = predict(m_data.split.val).metrics();
+        m_times.validation += secondsSince(validation);
     } catch (const Cancelled &) {
         saveLast(); // resumes straight into this epoch's validation
         log("cancelled during the validation of epoch " + std::to_string(epoch + 1) +
@@ -350,7 +386,9 @@ void Trainer::trainEpoch() {
         m_progress.bestEpoch = report.epoch;
         m_progress.staleEpochs = 0;
         if (m_run) {
+            const auto saving = Clock::now();
             saveCheckpoint(m_run->bestCheckpoint(), checkpoint(m_progress));
+            m_times.checkpoints += secondsSince(saving);
             m_run->writeConfusion("train", m_data.view.classes, report.train);
             if (!m_data.split.val.empty())
                 m_run->writeConfusion("val", m_data.view.classes, report.val);
@@ -359,7 +397,9 @@ void Trainer::trainEpoch() {
         ++m_progress.staleEpochs;
     }
     m_progress.finishEpoch();
+    const auto saving = Clock::now();
     saveLast();
+    m_times.checkpoints += secondsSince(saving);
 
     std::ostringstream line;
     line.precision(4);
@@ -411,6 +451,7 @@ RunSummary::Gate Trainer::fitOodGate() {
 }
 
 RunSummary Trainer::testBest(bool earlyStopped) {
+    const auto finishing = Clock::now();
     // The best weights are rank 0's to read; every rank tests with them.
     if (m_run) {
         const Checkpoint best = loadCheckpoint(m_run->bestCheckpoint());
@@ -440,6 +481,9 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     summary.trainImages = m_data.split.train.size();
     summary.valImages = m_data.split.val.size();
     summary.testImages = m_data.split.test.size();
+    summary.seconds = m_times;
+    summary.seconds.finish = secondsSince(finishing);
+    summary.seconds.total = secondsSince(m_started);
     if (m_run) {
         if (summary.test.count > 0)
             m_run->writeConfusion("test", m_data.view.classes, summary.test);
@@ -451,13 +495,16 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     line << "finished: best epoch " << summary.bestEpoch << ", test accuracy "
          << summary.test.accuracy << ", balanced accuracy " << summary.test.balancedAccuracy;
     log(line.str());
+    log(timesLine(summary.seconds));
     return summary;
 }
 
 RunSummary Trainer::run() {
+    m_started = Clock::now();
     agreeOnTheRun();
     const ComputeThreadScope threads(m_execution.threads.value_or(m_config.threads));
     setUpTraining();
+    m_times.setup = secondsSince(m_started);
     bool earlyStopped = false;
     while (m_progress.epoch < m_config.epochs) {
         trainEpoch();

@@ -2,6 +2,8 @@
 #include <cerrno>
 #include <cstdlib>
 #include <cstring>
+#include <stdexcept>
+#include <string>
 
 #include <gtest/gtest.h>
 #include <sys/mount.h>
@@ -47,6 +49,48 @@ TEST(AtomicFile, DiskFullKeepsThePreviousFile) {
         EXPECT_NE(std::string(e.what()).find("model.pt"), std::string::npos) << e.what();
         EXPECT_NE(std::string(e.what()).find("No space left"), std::string::npos) << e.what();
     }
+    EXPECT_EQ(test::readFile(small / "model.pt"), "the good checkpoint");
+    EXPECT_EQ(entries(small), 1u);
+    umount(small.c_str());
+}
+
+// A file written in pieces: the pieces in order; a disk that fills up
+// halfway or a producer that fails keeps the previous file and leaves no
+// temporary one.
+TEST(AtomicFile, PiecesStreamToTheFileOrNotAtAll) {
+    test::TempDir dir;
+    writeFileAtomically(dir / "f", [](const ByteSink &sink) {
+        for (const char *piece : {"one ", "two ", "three"})
+            sink(piece, std::strlen(piece));
+    });
+    EXPECT_EQ(test::readFile(dir / "f"), "one two three");
+    EXPECT_THROW(writeFileAtomically(dir / "f",
+                                     [](const ByteSink &sink) {
+                                         sink("half", 4);
+                                         throw std::runtime_error("the producer failed");
+                                     }),
+                 std::runtime_error);
+    EXPECT_EQ(test::readFile(dir / "f"), "one two three");
+    EXPECT_EQ(entries(dir.path()), 1u);
+
+    const fs::path small = dir / "small";
+    fs::create_directory(small);
+    if (mount("tmpfs", small.c_str(), "tmpfs", 0, "size=1m") != 0)
+        GTEST_SKIP() << "cannot mount a 1 MiB tmpfs here (needs root and mount rights): "
+                     << std::strerror(errno);
+    writeFileAtomically(small / "model.pt", "the good checkpoint");
+    const std::string piece(256 << 10, 'x');
+    int pieces = 0;
+    try {
+        writeFileAtomically(small / "model.pt", [&](const ByteSink &sink) {
+            for (int i = 0; i < 8; ++i, ++pieces)
+                sink(piece.data(), piece.size()); // 2 MiB in all; the sink does not throw
+        });
+        ADD_FAILURE() << "expected Error";
+    } catch (const Error &e) {
+        EXPECT_NE(std::string(e.what()).find("No space left"), std::string::npos) << e.what();
+    }
+    EXPECT_EQ(pieces, 8);
     EXPECT_EQ(test::readFile(small / "model.pt"), "the good checkpoint");
     EXPECT_EQ(entries(small), 1u);
     umount(small.c_str());

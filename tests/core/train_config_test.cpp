@@ -48,6 +48,21 @@ TEST(TrainConfig, DifferingFieldsNamesEveryChangedSetting) {
     EXPECT_EQ(differingFields(a, b), (std::vector<std::string>{"freeze", "seed", "task"}));
 }
 
+// A run records the arithmetic it resolved; asking for auto (the form's and
+// the CLI's default) when resuming it is no change, asking for the other
+// one is.
+TEST(TrainConfig, AutoPrecisionAgreesWithTheRecordedOne) {
+    TrainConfig stored, asked;
+    stored.precision = Precision::Bf16;
+    asked.precision = Precision::Auto;
+    EXPECT_TRUE(differingFields(stored, asked).empty());
+    EXPECT_TRUE(differingFields(asked, stored).empty());
+    asked.precision = Precision::Fp32;
+    EXPECT_EQ(differingFields(stored, asked), (std::vector<std::string>{"precision"}));
+    EXPECT_EQ(configFromJson({{"precision", "bf16"}}).precision, Precision::Bf16);
+    EXPECT_THROW(configFromJson({{"precision", "half"}}), Error);
+}
+
 // Every enum's names come from one table: each value has a name, and the
 // name reads back as the same value.
 TEST(EnumNames, EveryValueRoundTrips) {

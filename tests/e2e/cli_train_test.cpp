@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: MIT
 // `cxr train`, `cxr eval` and `cxr reproduce` end to end on small data.
+#include <algorithm>
+#include <cstdlib>
+
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 #include <opencv2/core.hpp>
@@ -277,6 +280,77 @@ TEST(CliTrain, ResumeRefusesOptionsThatChangeTheRun) {
         test::runCli({"train", data, "--out", run, "--resume", "--epochs", "1", "--threads", "1"});
     EXPECT_EQ(same.exitCode, 0) << same.err;
     EXPECT_EQ(test::readFile(dir / "run" / "config.json"), config);
+}
+
+// Sets an environment variable for the processes this test starts.
+class ScopedEnv {
+  public:
+    ScopedEnv(const char *name, const char *value) : m_name(name) { setenv(name, value, 1); }
+    ~ScopedEnv() { unsetenv(m_name); }
+
+  private:
+    const char *m_name;
+};
+
+// --precision auto is decided once, when a run starts, by this CPU (here made
+// to look like one without bfloat16 by oneDNN's ISA switch), and recorded:
+// a resumed run keeps the arithmetic it started with on any CPU.
+TEST(CliTrain, ArithmeticIsChosenAtTheStartAndRecorded) {
+    test::TempDir dir;
+    for (const char *c : {"NORMAL", "BACTERIA", "VIRUS", "COVID19"})
+        for (int i = 0; i < 3; ++i) {
+            const std::string name = std::string(c) + std::to_string(i) + ".png";
+            test::writeImage(dir / "data/train" / c / name, test::gradientImage(40, 40 + i));
+            test::writeImage(dir / "data/test" / c / name, test::gradientImage(40 + i, 40));
+        }
+    const std::string data = (dir / "data").string();
+    auto train = [&](const std::string &run, std::vector<std::string> extra) {
+        std::vector<std::string> args = {"train", data, "--out", (dir / run).string()};
+        if (std::find(extra.begin(), extra.end(), "--resume") == extra.end())
+            args.insert(args.end(),
+                        {"--init",
+                         "scratch",
+                         "--epochs",
+                         "1",
+                         "--image-size",
+                         "32",
+                         "--val-fraction",
+                         "0"});
+        args.insert(args.end(), extra.begin(), extra.end());
+        return test::runCli(args);
+    };
+    auto recorded = [&](const std::string &run) {
+        return nlohmann::json::parse(test::readFile(dir / run / "config.json"))["precision"]
+            .get<std::string>();
+    };
+    {
+        const ScopedEnv noBf16("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_VNNI");
+        const test::CliResult automatic = train("auto", {});
+        ASSERT_EQ(automatic.exitCode, 0) << automatic.err;
+        EXPECT_EQ(recorded("auto"), "fp32");
+        EXPECT_NE(automatic.out.find("arithmetic: fp32 (this CPU has no native bfloat16)"),
+                  std::string::npos)
+            << automatic.out;
+    }
+    const test::CliResult bf16 = train("bf16", {"--precision", "bf16"});
+    ASSERT_EQ(bf16.exitCode, 0) << bf16.err;
+    EXPECT_EQ(recorded("bf16"), "bf16");
+    EXPECT_NE(test::readFile(dir / "bf16" / "log.txt").find("arithmetic: bf16 forward pass"),
+              std::string::npos);
+    {
+        const ScopedEnv noBf16("ONEDNN_MAX_CPU_ISA", "AVX512_CORE_VNNI");
+        const test::CliResult resumed = train("bf16", {"--resume"});
+        ASSERT_EQ(resumed.exitCode, 0) << resumed.err;
+        EXPECT_EQ(recorded("bf16"), "bf16");
+        EXPECT_NE(resumed.out.find("oneDNN emulates it"), std::string::npos) << resumed.out;
+    }
+    const test::CliResult fp32 = train("fp32", {"--precision", "fp32"});
+    ASSERT_EQ(fp32.exitCode, 0) << fp32.err;
+    EXPECT_EQ(recorded("fp32"), "fp32");
+
+    const test::CliResult bad = train("bad", {"--precision", "fp16"});
+    EXPECT_EQ(bad.exitCode, 1);
+    EXPECT_NE(bad.err.find("precision"), std::string::npos) << bad.err;
 }
 
 TEST(CliReproduce, SkipsUnavailableWeightsAndWritesTable1) {
