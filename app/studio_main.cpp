@@ -4,7 +4,6 @@
 #include <QApplication>
 #include <QCommandLineParser>
 
-#include "allocator_tuning.h"
 #include "charts_page.h"
 #include "classify_page.h"
 #include "dataset_page.h"
@@ -14,7 +13,6 @@
 #include "training_page.h"
 
 int main(int argc, char **argv) {
-    cxr::tuneAllocatorForLargeBuffers();
     // The icons live in cxr_ui, a static library: register them explicitly.
     Q_INIT_RESOURCE(resources);
     QApplication app(argc, argv);

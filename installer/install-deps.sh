@@ -26,7 +26,7 @@ packages=(
     qt6-base-dev libqcustomplot-dev
     libtorch-dev libdnnl-dev ocl-icd-opencl-dev libgloo-dev libopencv-dev libdcmtk-dev
     nlohmann-json3-dev libcli11-dev libcsv-dev libssl-dev libcurl4-openssl-dev
-    libgtest-dev libgmock-dev zlib1g-dev
+    libgtest-dev libgmock-dev zlib1g-dev libgoogle-perftools-dev
     qt6-qpa-plugins libqt6svg6
     libopenblas0-openmp
     clang-format

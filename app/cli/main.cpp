@@ -7,7 +7,6 @@
 
 #include <CLI/CLI.hpp>
 
-#include "allocator_tuning.h"
 #include "cli/commands.h"
 #include "library_versions.h"
 
@@ -29,7 +28,6 @@ std::string versionText() {
 } // namespace
 
 int main(int argc, char **argv) {
-    cxr::tuneAllocatorForLargeBuffers();
     CLI::App app{"cxr " CXR_VERSION ": train and explain chest X-ray classifiers.\n"
                  "Research and teaching software - not for clinical use."};
     app.require_subcommand(1);

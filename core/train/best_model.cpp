@@ -70,7 +70,7 @@ RunSummary::Gate storeOodGate(NetworkImpl &network,
                               const BatchLoader::Options &loading,
                               c10::Device device,
                               const CancelToken *cancel,
-                              const std::filesystem::path &bestCheckpoint,
+                              Checkpoint &best,
                               std::string &logLine) {
     const GateFit fit = fitGate(network,
                                 index,
@@ -91,9 +91,7 @@ RunSummary::Gate storeOodGate(NetworkImpl &network,
     if (!test.labels.empty())
         for (double score : fit.gate.score(test.features))
             summary.testFlagged += score > fit.gate.threshold();
-    Checkpoint best = loadCheckpoint(bestCheckpoint);
     best.oodGate = fit.gate.toState();
-    saveCheckpoint(bestCheckpoint, best);
     std::ostringstream line;
     line.precision(3);
     line << "out-of-distribution gate: fitted on " << summary.trainImages << " training images ("

@@ -16,6 +16,7 @@
 #include "train/run_directory.h"
 #include "train/train_events.h"
 #include "train/training_data.h"
+#include "weights/checkpoint.h"
 
 namespace cxr {
 
@@ -43,14 +44,15 @@ void writeTestPredictions(const RunDirectory &run,
 
 // Fits the out-of-distribution gate to `network` on the run's training
 // images (threshold from its validation images), counts the test images it
-// flags, and stores it in `bestCheckpoint`. `logLine` says what it did.
+// flags, and puts it into `best` (the caller saves it). `logLine` says what
+// it did.
 RunSummary::Gate storeOodGate(NetworkImpl &network,
                               const DatasetIndex &index,
                               const TrainingData &data,
                               const BatchLoader::Options &loading,
                               c10::Device device,
                               const CancelToken *cancel,
-                              const std::filesystem::path &bestCheckpoint,
+                              Checkpoint &best,
                               std::string &logLine);
 
 } // namespace cxr

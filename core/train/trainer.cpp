@@ -68,8 +68,8 @@ class Trainer {
     void setUpTraining();
     void trainEpoch();
     Predictions predict(const std::vector<std::size_t> &samples);
-    std::optional<ValidationFit> fitBestOnValidation();
-    RunSummary::Gate fitOodGate();
+    std::optional<ValidationFit> fitBestOnValidation(Checkpoint *best);
+    RunSummary::Gate fitOodGate(Checkpoint &best);
     RunSummary testBest(bool earlyStopped);
     Checkpoint checkpoint(const RunProgress &progress) const;
     std::string arithmeticNote() const;
@@ -245,17 +245,18 @@ void Trainer::setUpTraining() {
     const std::vector<at::Tensor> trainable = m_strategy->trainableParameters();
     m_optimiser = makeOptimiser(m_config, trainable);
     if (resuming()) {
-        std::string state;
         if (m_last)
-            for (const auto &[name, tensor] : m_last->trainingState)
-                if (name == "optimizer")
-                    state = bytesOf(tensor);
-        state = m_sync->shareText(state);
-        if (!state.empty())
-            restoreOptimiserState(*m_optimiser,
-                                  torch::from_blob(state.data(),
-                                                   {static_cast<int64_t>(state.size())},
-                                                   torch::kUInt8));
+            restoreOptimiser(*m_optimiser, m_last->trainingState);
+        if (world > 1) {
+            // Rank 0 read last.pt; the others get its state in one piece.
+            std::string state = m_sync->leads() ? bytesOf(optimiserState(*m_optimiser)) : "";
+            state = m_sync->shareText(state);
+            if (!m_sync->leads())
+                restoreOptimiserState(*m_optimiser,
+                                      torch::from_blob(state.data(),
+                                                       {static_cast<int64_t>(state.size())},
+                                                       torch::kUInt8));
+        }
     }
     m_last.reset();
     m_gradients = m_sync->gradientSync(trainable);
@@ -316,7 +317,8 @@ void Trainer::saveLast() {
     if (!m_sync->leads())
         return;
     Checkpoint last = checkpoint(progress);
-    last.trainingState.emplace_back("optimizer", optimiserState(*m_optimiser));
+    for (auto &entry : optimiserTensors(*m_optimiser))
+        last.trainingState.push_back(std::move(entry));
     progress.storeIn(last);
     saveCheckpoint(m_run->lastCheckpoint(), last);
 }
@@ -415,17 +417,16 @@ void Trainer::trainEpoch() {
 // Temperature scaling (Guo et al. 2017) fitted on the validation split with
 // the best weights, written into best.pt so that every later prediction
 // uses it. Nothing without validation images.
-std::optional<ValidationFit> Trainer::fitBestOnValidation() {
+// Calibration and operating points on the validation split, into `best`
+// (rank 0's best model; nullptr on the other ranks).
+std::optional<ValidationFit> Trainer::fitBestOnValidation(Checkpoint *best) {
     if (m_data.split.val.empty())
         return std::nullopt;
     const Predictions val = predict(m_data.split.val);
     ValidationFit fit =
         fitOnValidation(val.probabilities, val.labels, m_data.view.classes, {}, "val");
-    if (m_run) {
-        Checkpoint best = loadCheckpoint(m_run->bestCheckpoint());
-        best.metadataJson = withValidationFit(best.metadataJson, fit);
-        saveCheckpoint(m_run->bestCheckpoint(), best);
-    }
+    if (best)
+        best->metadataJson = withValidationFit(best->metadataJson, fit);
     const Calibration &calibration = fit.calibration;
     std::ostringstream line;
     line.precision(3);
@@ -442,10 +443,10 @@ std::optional<ValidationFit> Trainer::fitBestOnValidation() {
 // out-of-distribution gate to the best weights, its threshold on the
 // validation images, counts the test images it flags, and stores it in
 // best.pt.
-RunSummary::Gate Trainer::fitOodGate() {
+RunSummary::Gate Trainer::fitOodGate(Checkpoint &best) {
     std::string line;
-    const RunSummary::Gate gate = storeOodGate(
-        *m_network, m_index, m_data, m_loading, m_device, m_cancel, m_run->bestCheckpoint(), line);
+    const RunSummary::Gate gate =
+        storeOodGate(*m_network, m_index, m_data, m_loading, m_device, m_cancel, best, line);
     log(line);
     return gate;
 }
@@ -453,15 +454,18 @@ RunSummary::Gate Trainer::fitOodGate() {
 RunSummary Trainer::testBest(bool earlyStopped) {
     const auto finishing = Clock::now();
     // The best weights are rank 0's to read; every rank tests with them.
+    // Rank 0 reads best.pt once and writes it once, with the calibration,
+    // the operating points and the gate.
+    std::optional<Checkpoint> best;
     if (m_run) {
-        const Checkpoint best = loadCheckpoint(m_run->bestCheckpoint());
-        loadStateDict(*m_network, best.stateDict, m_run->bestCheckpoint().string());
+        best = loadCheckpoint(m_run->bestCheckpoint());
+        loadStateDict(*m_network, best->stateDict, m_run->bestCheckpoint().string());
     }
     std::vector<at::Tensor> state = m_network->parameters();
     for (const at::Tensor &buffer : m_network->buffers())
         state.push_back(buffer);
     m_sync->shareTensors(state);
-    const std::optional<ValidationFit> fit = fitBestOnValidation();
+    const std::optional<ValidationFit> fit = fitBestOnValidation(best ? &*best : nullptr);
     RunSummary summary;
     summary.runDir = m_dir;
     summary.classes = m_data.view.classes;
@@ -472,12 +476,14 @@ RunSummary Trainer::testBest(bool earlyStopped) {
     summariseTest(test, fit, m_config.seed, summary);
     if (m_run && m_data.split.train.size() >= 2) {
         try {
-            summary.gate = fitOodGate();
+            summary.gate = fitOodGate(*best);
         } catch (const Cancelled &) {
             // Training and testing are done; a stop now costs only the gate.
             log("stopped while fitting the out-of-distribution gate: best.pt has none");
         }
     }
+    if (best)
+        saveCheckpoint(m_run->bestCheckpoint(), *best);
     summary.trainImages = m_data.split.train.size();
     summary.valImages = m_data.split.val.size();
     summary.testImages = m_data.split.test.size();

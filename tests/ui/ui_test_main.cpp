@@ -8,11 +8,7 @@
 
 #include <gtest/gtest.h>
 
-#include "allocator_tuning.h"
-
 int main(int argc, char **argv) {
-    // As cxr-studio's main does: the probes measure the app as it runs.
-    cxr::tuneAllocatorForLargeBuffers();
     // Widget tests never need a display; this also lets ctest list them.
     qputenv("QT_QPA_PLATFORM", "offscreen");
     QTemporaryDir settings;
