@@ -110,10 +110,10 @@ RunConfigForm::RunConfigForm(QWidget *parent)
     for (Precision kind : {Precision::Fp32, Precision::Bf16})
         m_precision->addItem(QString::fromLatin1(precisionName(kind)),
                              QString::fromLatin1(precisionName(kind)));
-    m_precision->setToolTip(
-        tr("The forward pass's arithmetic. bf16 computes convolutions in bfloat16 (about 2-3x "
-           "faster where the CPU has native bfloat16) and keeps weights, optimiser and loss in "
-           "float32; fp32 is float32 throughout."));
+    m_precision->setToolTip(tr(
+        "The forward pass's arithmetic. bf16 computes convolutions in bfloat16 (about 1.5 times as "
+        "fast where the CPU has native bfloat16) and keeps weights, optimiser and loss in "
+        "float32; fp32 is float32 throughout."));
     m_gamma->setRange(0, 10);
     m_lr->setDecimals(6);
     m_lr->setRange(1e-6, 1);

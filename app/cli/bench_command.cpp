@@ -138,9 +138,8 @@ nlohmann::json trainStep(const BenchArgs &a, Architecture arch) {
     if (a.profile && !sync) {
         nlohmann::json rows = nlohmann::json::array();
         for (const OperatorTime &op : profileOperators(step))
-            if (rows.size() < 15)
-                rows.push_back(
-                    {{"operator", op.name}, {"self_ms", op.selfMilliseconds}, {"calls", op.calls}});
+            rows.push_back(
+                {{"operator", op.name}, {"self_ms", op.selfMilliseconds}, {"calls", op.calls}});
         result["profile"] = rows;
     }
     if (sync) {
