@@ -22,6 +22,7 @@
 #include "train/initial_weights.h"
 #include "train/optimiser.h"
 #include "train/run_directory.h"
+#include "train/run_log_lines.h"
 #include "train/run_state.h"
 #include "train/run_sync.h"
 #include "train/sampler.h"
@@ -72,7 +73,6 @@ class Trainer {
     RunSummary::Gate fitOodGate(Checkpoint &best);
     RunSummary testBest(bool earlyStopped);
     Checkpoint checkpoint(const RunProgress &progress) const;
-    std::string arithmeticNote() const;
     void saveLast();
     void log(const std::string &line) {
         if (!m_sync->leads())
@@ -105,16 +105,6 @@ class Trainer {
     Clock::time_point m_started = Clock::now();
     RunSummary::Times m_times; // where the time went, for summary.json and the log
 };
-
-std::string timesLine(const RunSummary::Times &t) {
-    std::ostringstream line;
-    line.setf(std::ios::fixed);
-    line.precision(1);
-    line << "time: " << t.total << " s in all; setup " << t.setup << ", training steps " << t.steps
-         << ", waiting for images " << t.loading << ", validation " << t.validation
-         << ", checkpoints " << t.checkpoints << ", test, calibration and gate " << t.finish;
-    return line.str();
-}
 
 // Rank 0 reads or creates the run folder and makes the network; a failure
 // there is shared, so that every rank stops with rank 0's reason.
@@ -285,21 +275,9 @@ void Trainer::setUpTraining() {
         "): " + std::to_string(m_data.split.train.size()) + " train, " +
         std::to_string(m_data.split.val.size()) + " val, " +
         std::to_string(m_data.split.test.size()) + " test images");
-    log(arithmeticNote());
+    // This process's CPU decides (rank 0's, in a job: the others follow its config).
+    log(arithmeticLine(m_config.precision, cpuHasNativeBf16()));
     m_strategy->prepare();
-}
-
-// The run's arithmetic and why, for the log. This process's CPU decides
-// (rank 0's, in a job: the others follow its config).
-std::string Trainer::arithmeticNote() const {
-    const bool native = cpuHasNativeBf16();
-    std::string line = std::string("arithmetic: ") + precisionName(m_config.precision);
-    if (m_config.precision == Precision::Fp32)
-        return line + (native ? "" : " (this CPU has no native bfloat16)");
-    line += " forward pass, float32 weights, optimiser, BatchNorm statistics and loss";
-    if (!native)
-        line += "; this CPU has no native bfloat16, so oneDNN emulates it (slower than fp32)";
-    return line;
 }
 
 Checkpoint Trainer::checkpoint(const RunProgress &progress) const {
