@@ -23,6 +23,16 @@ std::size_t entries(const fs::path &dir) {
     return n;
 }
 
+// Mounts a 1 MiB tmpfs at `folder` (created) to stand for a full disk.
+// Returns why it could not (it needs root and mount rights), or "".
+std::string mountSmallDisk(const fs::path &folder) {
+    fs::create_directory(folder);
+    if (mount("tmpfs", folder.c_str(), "tmpfs", 0, "size=1m") != 0)
+        return std::string("cannot mount a 1 MiB tmpfs here (needs root and mount rights): ") +
+               std::strerror(errno);
+    return "";
+}
+
 TEST(AtomicFile, ReplacesWholeOrNotAtAll) {
     test::TempDir dir;
     writeFileAtomically(dir / "f", "first");
@@ -37,10 +47,8 @@ TEST(AtomicFile, ReplacesWholeOrNotAtAll) {
 TEST(AtomicFile, DiskFullKeepsThePreviousFile) {
     test::TempDir dir;
     const fs::path small = dir / "small";
-    fs::create_directory(small);
-    if (mount("tmpfs", small.c_str(), "tmpfs", 0, "size=1m") != 0)
-        GTEST_SKIP() << "cannot mount a 1 MiB tmpfs here (needs root and mount rights): "
-                     << std::strerror(errno);
+    if (const std::string why = mountSmallDisk(small); !why.empty())
+        GTEST_SKIP() << why;
     writeFileAtomically(small / "model.pt", "the good checkpoint");
     try {
         writeFileAtomically(small / "model.pt", std::string(2 << 20, 'x'));
@@ -74,10 +82,8 @@ TEST(AtomicFile, PiecesStreamToTheFileOrNotAtAll) {
     EXPECT_EQ(entries(dir.path()), 1u);
 
     const fs::path small = dir / "small";
-    fs::create_directory(small);
-    if (mount("tmpfs", small.c_str(), "tmpfs", 0, "size=1m") != 0)
-        GTEST_SKIP() << "cannot mount a 1 MiB tmpfs here (needs root and mount rights): "
-                     << std::strerror(errno);
+    if (const std::string why = mountSmallDisk(small); !why.empty())
+        GTEST_SKIP() << why;
     writeFileAtomically(small / "model.pt", "the good checkpoint");
     const std::string piece(256 << 10, 'x');
     int pieces = 0;

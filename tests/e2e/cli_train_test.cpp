@@ -243,17 +243,23 @@ TEST(CliTrain, BadArgumentsFailClearly) {
     EXPECT_EQ(chexnet.exitCode, 1);
 }
 
+// Three gradient images per class and split, of slightly different sizes:
+// a dataset a 32 px run trains on in seconds.
+void writeTinyDataset(const fs::path &root) {
+    for (const char *c : {"NORMAL", "BACTERIA", "VIRUS", "COVID19"})
+        for (int i = 0; i < 3; ++i) {
+            const std::string name = std::string(c) + std::to_string(i) + ".png";
+            test::writeImage(root / "train" / c / name, test::gradientImage(40, 40 + i));
+            test::writeImage(root / "test" / c / name, test::gradientImage(40 + i, 40));
+        }
+}
+
 // --resume continues a run with its own settings: an option that would
 // change them is refused with exit code 2 and named; execution options
 // (threads) may differ.
 TEST(CliTrain, ResumeRefusesOptionsThatChangeTheRun) {
     test::TempDir dir;
-    for (const char *c : {"NORMAL", "BACTERIA", "VIRUS", "COVID19"})
-        for (int i = 0; i < 3; ++i) {
-            const std::string name = std::string(c) + std::to_string(i) + ".png";
-            test::writeImage(dir / "data/train" / c / name, test::gradientImage(40, 40 + i));
-            test::writeImage(dir / "data/test" / c / name, test::gradientImage(40 + i, 40));
-        }
+    writeTinyDataset(dir / "data");
     const std::string data = (dir / "data").string(), run = (dir / "run").string();
     const test::CliResult first = test::runCli({"train",
                                                 data,
@@ -297,12 +303,7 @@ class ScopedEnv {
 // a resumed run keeps the arithmetic it started with on any CPU.
 TEST(CliTrain, ArithmeticIsChosenAtTheStartAndRecorded) {
     test::TempDir dir;
-    for (const char *c : {"NORMAL", "BACTERIA", "VIRUS", "COVID19"})
-        for (int i = 0; i < 3; ++i) {
-            const std::string name = std::string(c) + std::to_string(i) + ".png";
-            test::writeImage(dir / "data/train" / c / name, test::gradientImage(40, 40 + i));
-            test::writeImage(dir / "data/test" / c / name, test::gradientImage(40 + i, 40));
-        }
+    writeTinyDataset(dir / "data");
     const std::string data = (dir / "data").string();
     auto train = [&](const std::string &run, std::vector<std::string> extra) {
         std::vector<std::string> args = {"train", data, "--out", (dir / run).string()};
