@@ -95,6 +95,16 @@ TEST(DatasetAudit, FindsEveryPlantedCopyAndNoFalsePair) {
           c.second(cv::Rect(dx, dy, c.second.cols - 2 * dx, c.second.rows - 2 * dy)).clone(),
           ".png",
           false);
+    // A crop from one corner shifts the film as well as scaling it.
+    const auto &corner = original(50);
+    const int cx = corner.second.cols * 4 / 100, cy = corner.second.rows * 4 / 100;
+    plant(50,
+          "corner-cropped",
+          "test",
+          corner.first.parent_path().filename().string(),
+          corner.second(cv::Rect(cx, cy, corner.second.cols - cx, corner.second.rows - cy)).clone(),
+          ".png",
+          false);
     cv::Mat bright;
     d.second.convertTo(bright, CV_8U, 1.2, 20);
     plant(60, "brighter", "test", d.first.parent_path().filename().string(), bright, ".png", false);
@@ -112,9 +122,9 @@ TEST(DatasetAudit, FindsEveryPlantedCopyAndNoFalsePair) {
     plant(100, "relabelled", f.first.begin()->string(), otherClass, f.second, ".png", true);
 
     const DatasetIndex index = scan(root);
-    ASSERT_EQ(index.samples.size(), 166u);
+    ASSERT_EQ(index.samples.size(), 167u);
     const DatasetAudit audit = auditDataset(index);
-    EXPECT_EQ(audit.images, 166u);
+    EXPECT_EQ(audit.images, 167u);
     EXPECT_TRUE(audit.unreadable.empty());
     // Exactly the planted groups: no pair among the sample's own films.
     ASSERT_EQ(audit.duplicates.size(), planted.size());
