@@ -78,6 +78,11 @@ fi
 if [ "$data" != "$work/demo" ] && /usr/bin/python3 -c 'import PIL' 2>/dev/null; then
     /usr/bin/python3 "$root/bench/audit_planted.py" "$bin/cxr" "$data" "$work" >/dev/null
     shoot audit 15 --dataset "$work/planted" --audit
+    if command -v chromium >/dev/null && command -v pdftoppm >/dev/null; then
+        /usr/bin/python3 "$root/bench/audit_pictures.py" "$work/planted-audit.html" "$root/docs/images"
+    else
+        echo "screenshots: the audit report's pictures need chromium and poppler-utils' pdftoppm"
+    fi
 fi
 
 # The Training page while a run is under way: `cxr train` writes the run

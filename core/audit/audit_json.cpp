@@ -76,6 +76,7 @@ nlohmann::json auditJson(const DatasetIndex &index, const DatasetAudit &audit) {
                            {"median_aspect", c.medianAspect},
                            {"median_intensity", c.medianIntensity},
                            {"median_border", c.medianBorder},
+                           {"text_mark_share", c.textMarkShare},
                            {"formats", formats},
                            {"bit_depths", depths}});
     }

@@ -93,6 +93,7 @@ std::vector<ClassProperties> classProperties(const DatasetIndex &index,
         std::vector<double> width, height, aspect, intensity, border;
         std::vector<std::string> formats;
         std::vector<int> depths;
+        std::size_t marked = 0;
         for (std::size_t i = 0; i < all.size(); ++i) {
             const ImageSurvey *s = all[i];
             if (!s || index.samples[i].label != static_cast<int>(c))
@@ -104,6 +105,9 @@ std::vector<ClassProperties> classProperties(const DatasetIndex &index,
             border.push_back(s->borderFraction);
             formats.push_back(s->format);
             depths.push_back(s->bitDepth);
+            marked += s->textMarks > 0;
+            if (s->textMarks > 0 && p.markedExamples.size() < kMarkedExamples)
+                p.markedExamples.push_back(i);
         }
         p.images = width.size();
         p.medianWidth = median(width);
@@ -111,6 +115,7 @@ std::vector<ClassProperties> classProperties(const DatasetIndex &index,
         p.medianAspect = median(aspect);
         p.medianIntensity = median(intensity);
         p.medianBorder = median(border);
+        p.textMarkShare = p.images ? static_cast<double>(marked) / p.images : 0.0;
         if (!formats.empty()) {
             p.formats = shares(formats);
             p.bitDepths = shares(depths);

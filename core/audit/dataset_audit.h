@@ -47,6 +47,9 @@ struct AuditOutlier {
     double score = 0;
 };
 
+// Films with text-like marks kept per class, to show what was counted.
+constexpr std::size_t kMarkedExamples = 2;
+
 // One class's image properties: medians, and the share of each file format.
 struct ClassProperties {
     std::string className;
@@ -55,6 +58,8 @@ struct ClassProperties {
     double medianIntensity = 0, medianBorder = 0;
     std::vector<std::pair<std::string, double>> formats; // format, share
     std::vector<std::pair<int, double>> bitDepths;       // bits, share
+    double textMarkShare = 0;                // of images with at least one text-like mark
+    std::vector<std::size_t> markedExamples; // samples, up to kMarkedExamples
 };
 
 struct DatasetAudit {

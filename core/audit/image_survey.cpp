@@ -7,6 +7,7 @@
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
 
+#include "audit/text_marks.h"
 #include "data/image_decode.h"
 #include "data/image_header.h"
 #include "errors.h"
@@ -119,6 +120,7 @@ ImageSurvey surveyImage(const cv::Mat &gray,
     s.meanIntensity = mean[0];
     s.intensitySpread = spread[0];
     s.borderFraction = borderFraction(gray);
+    s.textMarks = countTextMarks(gray);
     return s;
 }
 

@@ -42,6 +42,8 @@ struct ImageSurvey {
     // The share of the image's area in uniform black or white margins
     // (a frame, a scanner's border).
     double borderFraction = 0;
+    // Burned-in marks that look like text (countTextMarks).
+    int textMarks = 0;
 };
 
 constexpr int kThumbnailSide = 16;

@@ -42,6 +42,7 @@ const std::vector<Property> &properties() {
         {"mean intensity", "intensity", [](const ImageSurvey &s) { return s.meanIntensity; }},
         {"intensity spread", "intensity", [](const ImageSurvey &s) { return s.intensitySpread; }},
         {"border fraction", "border", [](const ImageSurvey &s) { return s.borderFraction; }},
+        {"text-like marks", "text marks", [](const ImageSurvey &s) { return double(s.textMarks); }},
     };
     return table;
 }
@@ -171,7 +172,7 @@ ShortcutReport findShortcuts(const std::vector<const ImageSurvey *> &surveys,
         char text[320];
         const std::string what = &top == &report.all()
                                      ? "image properties alone (size, file type, intensity, "
-                                       "border)"
+                                       "border, text marks)"
                                      : top.name + " alone";
         std::snprintf(text,
                       sizeof text,

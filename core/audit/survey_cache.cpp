@@ -16,7 +16,7 @@ namespace cxr {
 namespace fs = std::filesystem;
 namespace {
 
-constexpr char kMagic[8] = {'C', 'X', 'R', 'A', 'U', 'D', '1', '\n'};
+constexpr char kMagic[8] = {'C', 'X', 'R', 'A', 'U', 'D', '2', '\n'};
 constexpr std::uint32_t kMaxString = 1 << 16;
 
 class Writer {
@@ -107,7 +107,7 @@ class Reader {
 void writeSurvey(Writer &w, const ImageSurvey &s) {
     w.value(s.exact);
     w.text(s.format);
-    for (int v : {s.width, s.height, s.bitDepth, s.channels})
+    for (int v : {s.width, s.height, s.bitDepth, s.channels, s.textMarks})
         w.value(static_cast<std::int32_t>(v));
     for (double v : {s.meanIntensity, s.intensitySpread, s.borderFraction})
         w.value(v);
@@ -124,6 +124,7 @@ ImageSurvey readSurvey(Reader &r) {
     s.height = r.value<std::int32_t>();
     s.bitDepth = r.value<std::int32_t>();
     s.channels = r.value<std::int32_t>();
+    s.textMarks = r.value<std::int32_t>();
     s.meanIntensity = r.value<double>();
     s.intensitySpread = r.value<double>();
     s.borderFraction = r.value<double>();

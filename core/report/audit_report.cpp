@@ -7,6 +7,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "atomic_file.h"
+#include "audit/text_marks.h"
 #include "data/image_decode.h"
 #include "report/html_page.h"
 
@@ -123,7 +124,42 @@ void patientsSection(HtmlPage &page, const DatasetIndex &index, const DatasetAud
         page.table({"patient", "splits", "files"}, rows, false);
 }
 
-void shortcutsSection(HtmlPage &page, const DatasetAudit &audit) {
+// A thumbnail of a film with the text-like marks the audit counted boxed
+// in red, so that a reader sees what was counted.
+HtmlPage::Figure markedThumbnail(const DatasetIndex &index, std::size_t sample) {
+    const std::string caption = labelOf(index, sample) + ": " + relative(index, sample);
+    try {
+        const cv::Mat gray = decodeImage(index.samples[sample].path).pixels;
+        cv::Mat bytes, colour;
+        gray.convertTo(bytes, CV_8U, 255.0);
+        cv::cvtColor(bytes, colour, cv::COLOR_GRAY2BGR);
+        const int line = std::max(2, std::max(gray.cols, gray.rows) / 200);
+        for (const cv::Rect &mark : findTextMarks(gray))
+            cv::rectangle(colour,
+                          mark + cv::Size(2 * line, 2 * line) - cv::Point(line, line),
+                          cv::Scalar(0, 0, 255),
+                          line);
+        return {imageTag(colour, relative(index, sample), 180), caption};
+    } catch (const std::exception &e) {
+        return {"", caption + " (" + e.what() + ")"};
+    }
+}
+
+void textMarkExamples(HtmlPage &page, const DatasetIndex &index, const DatasetAudit &audit) {
+    std::vector<HtmlPage::Figure> figures;
+    for (const ClassProperties &c : audit.classes)
+        for (std::size_t sample : c.markedExamples)
+            figures.push_back(markedThumbnail(index, sample));
+    if (figures.empty())
+        return;
+    page.paragraph("Text marks: near-white letters and words burned into the film "
+                   "(laterality markers, \"PORTABLE\", dates), which differ between "
+                   "hospitals. Grey or dark print is not counted.");
+    page.figureGroup(
+        "Text-like marks counted (in red), up to two films of each class", figures, true);
+}
+
+void shortcutsSection(HtmlPage &page, const DatasetIndex &index, const DatasetAudit &audit) {
     page.heading("Shortcuts: the class from image properties alone", "shortcuts");
     page.paragraph("A shallow decision tree (depth 3, classes weighted equally) predicts the "
                    "class from one group of properties at a time, cross-validated over 5 "
@@ -154,7 +190,8 @@ void shortcutsSection(HtmlPage &page, const DatasetAudit &audit) {
                            formats,
                            depths,
                            fixed(c.medianIntensity),
-                           fixed(c.medianBorder)});
+                           fixed(c.medianBorder),
+                           fixed(100 * c.textMarkShare, 0) + "%"});
     }
     page.subheading("Each class's images (medians)");
     page.table({"class",
@@ -165,8 +202,10 @@ void shortcutsSection(HtmlPage &page, const DatasetAudit &audit) {
                 "formats",
                 "bit depth",
                 "mean intensity",
-                "border"},
+                "border",
+                "text marks"},
                classes);
+    textMarkExamples(page, index, audit);
 }
 
 void outliersSection(HtmlPage &page,
@@ -206,7 +245,7 @@ auditReportHtml(const DatasetIndex &index, const DatasetAudit &audit, std::size_
     summary(page, index, audit);
     duplicatesSection(page, index, audit, maxGroups);
     patientsSection(page, index, audit);
-    shortcutsSection(page, audit);
+    shortcutsSection(page, index, audit);
     outliersSection(page, index, audit, maxGroups);
     return page.str();
 }

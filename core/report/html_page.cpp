@@ -2,6 +2,7 @@
 #include "report/html_page.h"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
@@ -127,6 +128,19 @@ void HtmlPage::bullets(const std::vector<std::string> &items) {
     m_body += "</ul>\n";
 }
 
+namespace {
+
+// A number, or a percentage: right-aligned in a numeric table.
+bool looksNumeric(const std::string &cell) {
+    if (cell.empty())
+        return false;
+    char *end = nullptr;
+    std::strtod(cell.c_str(), &end);
+    return end != cell.c_str() && (*end == '\0' || std::string(end) == "%");
+}
+
+} // namespace
+
 void HtmlPage::table(const std::vector<std::string> &header,
                      const std::vector<std::vector<std::string>> &rows,
                      bool numeric) {
@@ -141,8 +155,8 @@ void HtmlPage::table(const std::vector<std::string> &header,
     for (const std::vector<std::string> &row : rows) {
         m_body += "<tr>";
         for (std::size_t c = 0; c < row.size(); ++c)
-            m_body +=
-                (numeric && c > 0 ? "<td class='num'>" : "<td>") + escapeHtml(row[c]) + "</td>";
+            m_body += (numeric && c > 0 && looksNumeric(row[c]) ? "<td class='num'>" : "<td>") +
+                      escapeHtml(row[c]) + "</td>";
         m_body += "</tr>";
     }
     m_body += "</tbody></table>\n";

@@ -27,8 +27,9 @@ class HtmlPage {
     void warning(const std::string &text); // a highlighted paragraph
     void bullets(const std::vector<std::string> &items);
     // A table: `header` above (none when every cell is empty), `rows`
-    // below (cells escaped; rows may be shorter than the header). `numeric` right-aligns every cell
-    // after the first.
+    // below (cells escaped; rows may be shorter than the header). `numeric`
+    // right-aligns the cells after the first that hold a number or a
+    // percentage.
     void table(const std::vector<std::string> &header,
                const std::vector<std::vector<std::string>> &rows,
                bool numeric = true);

@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "audit/dataset_audit.h"
+#include "audit/text_marks.h"
 #include "data/dataset_scan.h"
 #include "data/image_decode.h"
 #include "errors.h"
@@ -109,13 +110,7 @@ TEST(DatasetAudit, FindsEveryPlantedCopyAndNoFalsePair) {
     d.second.convertTo(bright, CV_8U, 1.2, 20);
     plant(60, "brighter", "test", d.first.parent_path().filename().string(), bright, ".png", false);
     cv::Mat marked = e.second.clone();
-    cv::putText(marked,
-                "L PORTABLE",
-                cv::Point(marked.cols / 20, marked.rows / 10),
-                cv::FONT_HERSHEY_SIMPLEX,
-                marked.cols / 1000.0,
-                cv::Scalar(255),
-                2);
+    test::burnInText(marked, "L PORTABLE", 0.05, 0.1, 0.03);
     plant(80, "marker", "train", e.first.parent_path().filename().string(), marked, ".png", false);
     const std::string otherClass =
         f.first.parent_path().filename().string() == "NORMAL" ? "COVID19" : "NORMAL";
@@ -197,13 +192,45 @@ TEST(DatasetAudit, TheShortcutScoreSeesAClassThatDiffersBySize) {
     };
     test::TempDir dir;
     const ShortcutReport same = build(dir / "same", 256);
-    ASSERT_EQ(same.groups.size(), 5u);
+    ASSERT_EQ(same.groups.size(), 6u);
     EXPECT_DOUBLE_EQ(same.chance, 0.5);
     EXPECT_EQ(same.groups[0].name, "image size");
     EXPECT_NEAR(same.groups[0].balancedAccuracy, 0.5, 0.05);
     const ShortcutReport sized = build(dir / "sized", 320);
     EXPECT_GE(sized.groups[0].balancedAccuracy, 0.95);
     EXPECT_NE(sized.warning.find("image size alone"), std::string::npos) << sized.warning;
+}
+
+// The sample's films without marks, split in two classes by position: one
+// class carries a burned-in "R". Only the text marks tell the classes.
+TEST(DatasetAudit, TheShortcutScoreSeesAClassThatCarriesALetter) {
+    CXR_REQUIRE_SHARED_DATA("cxr-sample");
+    test::TempDir dir;
+    int unmarked = 0;
+    for (const Sample &s : scan(test::sharedData() / "cxr-sample").samples) {
+        const cv::Mat gray = decodeImage(s.path).pixels;
+        if (countTextMarks(gray) > 0)
+            continue;
+        cv::Mat bytes;
+        gray.convertTo(bytes, CV_8U, 255.0);
+        const bool marked = unmarked++ % 2 == 0;
+        if (marked)
+            test::burnInText(bytes, "R", 0.04, 0.12, 0.04);
+        test::writeImage(dir / "train" / (marked ? "MARKED" : "PLAIN") / s.path.filename(), bytes);
+    }
+    ASSERT_GE(unmarked, 40);
+    const DatasetAudit audit = auditDataset(scan(dir / "."));
+    ASSERT_EQ(audit.classes.size(), 2u);
+    for (const ClassProperties &c : audit.classes)
+        EXPECT_NEAR(c.textMarkShare, c.className == "MARKED" ? 1.0 : 0.0, 0.15) << c.className;
+    const auto group = std::find_if(audit.shortcut.groups.begin(),
+                                    audit.shortcut.groups.end(),
+                                    [](const ShortcutGroup &g) { return g.name == "text marks"; });
+    ASSERT_NE(group, audit.shortcut.groups.end());
+    EXPECT_GE(group->balancedAccuracy, 0.85);
+    EXPECT_NEAR(audit.shortcut.groups[0].balancedAccuracy, 0.5, 0.2); // image size
+    EXPECT_NE(audit.shortcut.warning.find("text marks alone"), std::string::npos)
+        << audit.shortcut.warning;
 }
 
 // An image unlike chest films (a flat grey card with a gradient) among the

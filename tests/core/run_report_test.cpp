@@ -57,13 +57,15 @@ TEST(HtmlPage, EscapesTextAndEmbedsPictures) {
     HtmlPage page("Title <1>", "not for clinical use");
     page.heading("First", "first");
     page.paragraph("x < y");
-    page.table({"a", "b"}, {{"1", "<2>"}});
+    page.table({"a", "b", "c", "d"}, {{"1", "<2>", "0.25", "35%"}});
     page.figures({{imageTag(test::gradientImage(640, 100), "gradient", 320), "caption"}}, true);
     page.heading("Second", "second");
     const std::string html = page.str();
     EXPECT_NE(html.find("<title>Title &lt;1&gt;</title>"), std::string::npos);
     EXPECT_NE(html.find("<p>x &lt; y</p>"), std::string::npos);
-    EXPECT_NE(html.find("<td class='num'>&lt;2&gt;</td>"), std::string::npos);
+    // Numbers and percentages are right-aligned; text is not.
+    EXPECT_NE(html.find("<td>&lt;2&gt;</td><td class='num'>0.25</td><td class='num'>35%</td>"),
+              std::string::npos);
     EXPECT_NE(html.find("width='320' height='50' src='data:image/jpeg;base64,/9j/"),
               std::string::npos);
     // Sections are closed: one opening and one closing tag each.

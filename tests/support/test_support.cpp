@@ -8,6 +8,7 @@
 #include <stdexcept>
 
 #include <opencv2/imgcodecs.hpp>
+#include <opencv2/imgproc.hpp>
 #include <sys/wait.h>
 #include <zlib.h>
 
@@ -61,6 +62,18 @@ void writeImage(const fs::path &file, const cv::Mat &image) {
     fs::create_directories(file.parent_path());
     if (!cv::imwrite(file.string(), image))
         throw std::runtime_error("cannot write " + file.string());
+}
+
+void burnInText(cv::Mat &film, const std::string &text, double x, double y, double height) {
+    // FONT_HERSHEY_SIMPLEX capitals are about 22 pixels high at scale 1.
+    const double scale = height * film.rows / 22.0;
+    cv::putText(film,
+                text,
+                cv::Point(static_cast<int>(x * film.cols), static_cast<int>(y * film.rows)),
+                cv::FONT_HERSHEY_SIMPLEX,
+                scale,
+                cv::Scalar(255),
+                std::max(1, static_cast<int>(scale * 2)));
 }
 
 cv::Mat gradientImage(int width, int height, int type) {

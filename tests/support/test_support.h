@@ -35,6 +35,12 @@ std::size_t countOf(const std::string &text, const std::string &what);
 // Writes an image with OpenCV (format from the extension), creating parents.
 void writeImage(const std::filesystem::path &file, const cv::Mat &image);
 
+// Burns white text into an 8-bit film, as a hospital's marker is: `x`, `y`
+// place the text's origin (bottom left) as shares of the width and height;
+// its capitals are `height` of the image's height high, strokes about a
+// tenth of that.
+void burnInText(cv::Mat &film, const std::string &text, double x, double y, double height);
+
 // A small gray test image with a gradient, so it is not constant.
 cv::Mat gradientImage(int width, int height, int type = CV_8UC1);
 
