@@ -14,7 +14,7 @@
 # also scored in colour, where the colour check alone flags them.
 # The gate's quality depends on the model, and the model on its seed: one
 # model is trained per seed (ResNet50 from scratch, 96 px, 6 epochs, about
-# 5 minutes each on 2 cores), and the last table gives each figure's range
+# a minute each on 2 cores), and the last table gives each figure's range
 # over the seeds.
 # Usage: bench/ood_gate.sh [CXR_BINARY] [SEEDS] [MODEL]
 #   SEEDS  e.g. "1 2 3" (the default); MODEL: score one existing model instead

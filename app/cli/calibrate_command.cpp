@@ -57,8 +57,8 @@ void printResult(const CalibrateArgs &args, const std::string &out, const ModelC
                   << (p.goalMet ? ")" : "; the goal is out of reach, the closest kept)") << "\n";
     if (r.gate)
         std::cout << "out-of-distribution gate: " << r.gate->trainImages
-                  << " training images, threshold " << r.gate->gate.threshold() << " from the "
-                  << r.gate->thresholdFrom << " images\n";
+                  << " training images, threshold " << r.gate->gate.threshold() << " ("
+                  << r.gate->thresholdFrom << ")\n";
     std::cout << "wrote " << out << "\n";
 }
 

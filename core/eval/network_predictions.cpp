@@ -73,15 +73,15 @@ FeatureRows collectFeatures(NetworkImpl &network,
     FeatureRows out;
     if (samples.empty())
         return out;
-    std::vector<torch::Tensor> parts;
+    std::vector<GateInputs> parts;
     forEachEvalBatch(network, index, samples, labels, loading, cancel, {}, [&](const Batch &batch) {
-        parts.push_back(pooledFeatures(network.features(batch.images.to(device))).to(torch::kCPU));
+        const torch::Tensor images = batch.images.to(device);
+        parts.push_back(gateInputs(network.features(images), images));
         const torch::Tensor rowLabels = batch.labels.to(torch::kLong).contiguous();
         for (int64_t i = 0; i < rowLabels.numel(); ++i)
             out.labels.push_back(static_cast<int>(rowLabels.data_ptr<int64_t>()[i]));
     });
-    if (!parts.empty())
-        out.features = torch::cat(parts);
+    out.inputs = GateInputs::concat(parts);
     return out;
 }
 

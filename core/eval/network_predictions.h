@@ -7,6 +7,7 @@
 
 #include "data/dataset_index.h"
 #include "eval/predictions.h"
+#include "infer/ood_gate.h"
 #include "loader/batch_loader.h"
 #include "models/loss_config.h"
 #include "models/network.h"
@@ -29,10 +30,11 @@ Predictions predictSamples(NetworkImpl &network,
                            const CancelToken *cancel = nullptr,
                            const ProgressFn &progress = {});
 
-// The pooled features (N x C, on the CPU) of `samples` as predictSamples
-// would see them, and the label of each row (undecodable images left out).
+// What the out-of-distribution gate sees of `samples` (on the CPU), as
+// predictSamples would see them, and the label of each row (undecodable
+// images left out).
 struct FeatureRows {
-    at::Tensor features;
+    GateInputs inputs;
     std::vector<int> labels;
 };
 

@@ -76,7 +76,7 @@ CamResult classActivationMap(NetworkImpl &network,
 
     CamResult result;
     result.logits = logits.detach();
-    result.pooled = pooledFeatures(features.detach());
+    result.featureMap = features.detach();
     result.targetClass = target;
     result.map = cv::Mat(static_cast<int>(cam.size(0)), static_cast<int>(cam.size(1)), CV_32FC1);
     std::memcpy(result.map.data, cam.data_ptr<float>(), cam.numel() * sizeof(float));

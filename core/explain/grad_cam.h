@@ -14,8 +14,8 @@
 namespace cxr {
 
 struct CamResult {
-    at::Tensor logits; // 1 x K, from the same forward pass
-    at::Tensor pooled; // 1 x C, the pooled features of that pass (no gradient)
+    at::Tensor logits;     // 1 x K, from the same forward pass
+    at::Tensor featureMap; // 1 x C x h x w, the last feature map of that pass (no gradient)
     int targetClass = 0;
     cv::Mat map; // CV_32FC1 at feature-map resolution, in [0, 1]
 };

@@ -209,6 +209,7 @@ Explanation Classifier::explain(const cv::Mat &gray,
             progress(++done, passes);
     };
     CamResult cam;
+    at::Tensor plain;
     std::vector<cv::Mat> maps;
     {
         // Only the network passes need the lock; laying the maps over the
@@ -219,8 +220,8 @@ Explanation Classifier::explain(const cv::Mat &gray,
             fast = [this](const at::Tensor &x) { return m_impl->fast->features(x); };
         const c10::Device device = m_impl->device;
         step();
-        cam = classActivationMap(
-            *m_impl->network, inputTensor(resized, p).to(device), targetClass, method, fast);
+        plain = inputTensor(resized, p).to(device);
+        cam = classActivationMap(*m_impl->network, plain, targetClass, method, fast);
         finished();
         for (const View &view : views) {
             if (!view.flip && view.shift == cv::Point()) {
@@ -256,7 +257,7 @@ Explanation Classifier::explain(const cv::Mat &gray,
     }
     Explanation explanation;
     explanation.prediction = fromLogits(cam.logits, m_impl->temperature);
-    explanation.prediction.ood = gateScore(cam.pooled);
+    explanation.prediction.ood = gateScore(cam.featureMap, plain);
     explanation.targetClass = cam.targetClass;
     explanation.heatmap = heatmap;
     return explanation;
@@ -270,7 +271,7 @@ Prediction Classifier::predict(const cv::Mat &gray) const {
     const torch::Tensor features =
         m_impl->fast ? m_impl->fast->features(input) : m_impl->network->features(input);
     Prediction prediction = fromLogits(m_impl->network->classify(features), m_impl->temperature);
-    prediction.ood = gateScore(pooledFeatures(features));
+    prediction.ood = gateScore(features, input);
     return prediction;
 }
 
@@ -296,10 +297,12 @@ Prediction Classifier::predictFile(const std::filesystem::path &image) const {
     return predict(decodeImage(image));
 }
 
-std::optional<OodScore> Classifier::gateScore(const at::Tensor &pooled) const {
+std::optional<OodScore> Classifier::gateScore(const at::Tensor &featureMap,
+                                              const at::Tensor &input) const {
     if (!m_impl->gate)
         return std::nullopt;
-    return OodScore{m_impl->gate->score(pooled.to(at::kCPU))[0], m_impl->gate->threshold()};
+    return OodScore{m_impl->gate->score(gateInputs(featureMap, input))[0],
+                    m_impl->gate->threshold()};
 }
 
 } // namespace cxr

@@ -114,7 +114,7 @@ class Classifier {
 
   private:
     struct Impl;
-    std::optional<OodScore> gateScore(const at::Tensor &pooled) const;
+    std::optional<OodScore> gateScore(const at::Tensor &featureMap, const at::Tensor &input) const;
     explicit Classifier(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> m_impl;
 };

@@ -7,6 +7,7 @@
 #include <stdexcept>
 
 #include <ATen/ops/linalg_svd.h>
+#include <torch/nn/functional/pooling.h>
 #include <torch/types.h>
 
 namespace cxr {
@@ -19,6 +20,7 @@ namespace {
 // shared residual variance.
 constexpr double kVarianceKept = 0.99;
 constexpr int kMaxComponents = 256;
+constexpr int kAppearanceSide = 16;
 
 const at::Tensor *find(const StateDict &state, const std::string &name) {
     for (const auto &[key, tensor] : state)
@@ -31,13 +33,11 @@ double scalar(const at::Tensor *t) {
     return t && t->numel() == 1 ? t->to(at::kDouble).item<double>() : NAN;
 }
 
-} // namespace
+at::Tensor number(double v) { return torch::tensor({v}, torch::kDouble); }
 
-OodGate OodGate::fit(const at::Tensor &features, const std::vector<int> &labels, int classes) {
-    if (features.dim() != 2 || features.size(0) < 2 ||
-        features.size(0) != static_cast<int64_t>(labels.size()))
-        throw std::invalid_argument("the gate needs at least two feature rows, one per label");
-    const at::Tensor x = features.to(at::kDouble).contiguous();
+OodGate::Gaussian
+fitGaussian(const at::Tensor &features, const std::vector<int> &labels, int classes) {
+    const at::Tensor x = features.to(at::kDouble).reshape({features.size(0), -1}).contiguous();
     const int64_t n = x.size(0), d = x.size(1);
     std::map<int, std::vector<int64_t>> rowsOf;
     for (std::size_t i = 0; i < labels.size(); ++i) {
@@ -45,7 +45,7 @@ OodGate OodGate::fit(const at::Tensor &features, const std::vector<int> &labels,
             throw std::invalid_argument("a label is outside the model's classes");
         rowsOf[labels[i]].push_back(static_cast<int64_t>(i));
     }
-    OodGate gate;
+    OodGate::Gaussian g;
     std::vector<at::Tensor> means;
     at::Tensor centred = torch::empty_like(x);
     for (const auto &[label, rows] : rowsOf) {
@@ -54,86 +54,168 @@ OodGate OodGate::fit(const at::Tensor &features, const std::vector<int> &labels,
         centred.index_copy_(0, index, x.index_select(0, index) - mean);
         means.push_back(mean);
     }
-    gate.m_means = torch::stack(means);
+    g.means = torch::stack(means);
     const auto [u, s, vh] = at::linalg_svd(centred, /*full_matrices=*/false);
     const at::Tensor variances = s.square() / static_cast<double>(n);
-    const double total = variances.sum().item<double>();
-    const at::Tensor cumulative = variances.cumsum(0) / std::max(total, 1e-300);
+    const double total = std::max(variances.sum().item<double>(), 1e-300);
+    const at::Tensor cumulative = variances.cumsum(0) / total;
     int64_t k = 1;
     while (k < variances.size(0) && k < kMaxComponents && k < d - 1 &&
            cumulative[k - 1].item<double>() < kVarianceKept)
         ++k;
-    gate.m_basis = vh.slice(0, 0, k).t().contiguous();
-    gate.m_variances = variances.slice(0, 0, k).clamp_min(1e-12 * std::max(total, 1e-300));
+    g.basis = vh.slice(0, 0, k).t().contiguous();
+    g.variances = variances.slice(0, 0, k).clamp_min(1e-12 * total);
     const double kept = variances.slice(0, 0, k).sum().item<double>();
     // The remaining directions share the rest of the variance; a floor keeps
-    // a model whose features span everything from dividing by zero.
-    gate.m_residualVariance = std::max((total - kept) / static_cast<double>(d - k),
-                                       1e-6 * std::max(total, 1e-300) / static_cast<double>(d));
-    gate.m_trainImages = static_cast<int>(n);
+    // features that span everything from dividing by zero.
+    g.residualVariance = std::max((total - kept) / static_cast<double>(std::max<int64_t>(d - k, 1)),
+                                  1e-6 * total / static_cast<double>(d));
+    return g;
+}
+
+// N distances to the nearest class mean, divided by the dimension count.
+at::Tensor distance(const OodGate::Gaussian &g, const at::Tensor &features) {
+    const at::Tensor f = features.to(at::kDouble).reshape({features.size(0), -1});
+    if (f.size(1) != g.means.size(1))
+        throw std::invalid_argument("the features do not match the gate's");
+    at::Tensor best;
+    for (int64_t c = 0; c < g.means.size(0); ++c) {
+        const at::Tensor diff = f - g.means[c];
+        const at::Tensor projected = diff.mm(g.basis);
+        const at::Tensor inside = (projected.square() / g.variances).sum(1);
+        const at::Tensor outside =
+            (diff.square().sum(1) - projected.square().sum(1)).clamp_min(0) / g.residualVariance;
+        const at::Tensor d = inside + outside;
+        best = c == 0 ? d : torch::minimum(best, d);
+    }
+    return best / static_cast<double>(f.size(1));
+}
+
+void store(StateDict &state, const std::string &prefix, const OodGate::Gaussian &g) {
+    state.push_back({prefix + "means", g.means.to(at::kFloat)});
+    state.push_back({prefix + "basis", g.basis.to(at::kFloat)});
+    state.push_back({prefix + "variances", g.variances.to(at::kDouble)});
+    state.push_back({prefix + "residual_variance", number(g.residualVariance)});
+}
+
+std::optional<OodGate::Gaussian> restore(const StateDict &state, const std::string &prefix) {
+    const at::Tensor *means = find(state, prefix + "means"), *basis = find(state, prefix + "basis"),
+                     *variances = find(state, prefix + "variances");
+    if (!means || !basis || !variances || means->dim() != 2 || basis->dim() != 2 ||
+        variances->dim() != 1 || basis->size(0) != means->size(1) ||
+        basis->size(1) != variances->size(0) || means->size(0) < 1 || variances->numel() < 1)
+        return std::nullopt;
+    OodGate::Gaussian g;
+    g.means = means->to(at::kDouble).contiguous();
+    g.basis = basis->to(at::kDouble).contiguous();
+    g.variances = variances->to(at::kDouble).contiguous();
+    g.residualVariance = scalar(find(state, prefix + "residual_variance"));
+    if (!(g.residualVariance > 0) || !(g.variances.min().item<double>() > 0))
+        return std::nullopt;
+    return g;
+}
+
+} // namespace
+
+GateInputs GateInputs::select(const std::vector<std::int64_t> &rows) const {
+    const at::Tensor index = torch::tensor(rows, torch::kLong);
+    return {features.index_select(0, index),
+            spread.index_select(0, index),
+            appearance.index_select(0, index)};
+}
+
+GateInputs GateInputs::concat(const std::vector<GateInputs> &parts) {
+    if (parts.empty())
+        return {};
+    std::vector<at::Tensor> features, spread, appearance;
+    for (const GateInputs &p : parts) {
+        features.push_back(p.features);
+        spread.push_back(p.spread);
+        appearance.push_back(p.appearance);
+    }
+    return {torch::cat(features), torch::cat(spread), torch::cat(appearance)};
+}
+
+GateInputs gateInputs(const at::Tensor &featureMap, const at::Tensor &networkInput) {
+    namespace F = torch::nn::functional;
+    const at::Tensor map = featureMap.detach().to(torch::kCPU, torch::kDouble).flatten(2);
+    GateInputs inputs;
+    inputs.features = map.mean(2);
+    inputs.spread = map.std(2, /*unbiased=*/false);
+    // The first channel: every channel is the same grey image, normalised
+    // by a different affine map that centring and scaling undo.
+    const at::Tensor grey = networkInput.detach().to(torch::kCPU, torch::kDouble).narrow(1, 0, 1);
+    at::Tensor small =
+        F::adaptive_avg_pool2d(grey, F::AdaptiveAvgPool2dFuncOptions(kAppearanceSide)).flatten(1);
+    small = small - small.mean(1, /*keepdim=*/true);
+    inputs.appearance = small / small.norm(2, 1, /*keepdim=*/true).clamp_min(1e-12);
+    return inputs;
+}
+
+OodGate OodGate::fit(const GateInputs &inputs, const std::vector<int> &labels, int classes) {
+    if (inputs.rows() < 2 || inputs.rows() != static_cast<int64_t>(labels.size()))
+        throw std::invalid_argument("the gate needs at least two images, one label each");
+    OodGate gate;
+    gate.m_features = fitGaussian(inputs.features, labels, classes);
+    gate.m_spread = fitGaussian(inputs.spread, labels, classes);
+    gate.m_appearance = fitGaussian(inputs.appearance, labels, classes);
+    gate.m_trainImages = static_cast<int>(inputs.rows());
     gate.m_threshold = INFINITY; // until setThreshold
     return gate;
 }
 
-std::vector<double> OodGate::score(const at::Tensor &features) const {
-    const at::Tensor f = features.to(at::kDouble).reshape({features.size(0), -1});
-    if (f.size(1) != m_means.size(1))
-        throw std::invalid_argument("the features do not match the gate's");
-    at::Tensor best;
-    for (int64_t c = 0; c < m_means.size(0); ++c) {
-        const at::Tensor diff = f - m_means[c];
-        const at::Tensor projected = diff.mm(m_basis);
-        const at::Tensor inside = (projected.square() / m_variances).sum(1);
-        const at::Tensor outside =
-            (diff.square().sum(1) - projected.square().sum(1)).clamp_min(0) / m_residualVariance;
-        const at::Tensor distance = inside + outside;
-        best = c == 0 ? distance : torch::minimum(best, distance);
-    }
-    best = (best / static_cast<double>(f.size(1))).contiguous();
-    return {best.data_ptr<double>(), best.data_ptr<double>() + best.numel()};
+std::vector<double> OodGate::score(const GateInputs &inputs) const {
+    at::Tensor total = distance(m_features, inputs.features);
+    if (m_spread)
+        total = total + distance(*m_spread, inputs.spread);
+    if (m_appearance)
+        total = total + distance(*m_appearance, inputs.appearance);
+    total = total.contiguous();
+    return {total.data_ptr<double>(), total.data_ptr<double>() + total.numel()};
 }
 
-void OodGate::setThreshold(const std::vector<double> &heldOutScores, double percentile) {
-    if (heldOutScores.empty())
-        throw std::invalid_argument("the gate's threshold needs held-out scores");
-    std::vector<double> sorted = heldOutScores;
-    std::sort(sorted.begin(), sorted.end());
-    const double position = percentile / 100 * static_cast<double>(sorted.size() - 1);
+double percentileOf(std::vector<double> scores, double percentile) {
+    if (scores.empty())
+        throw std::invalid_argument("a percentile needs scores");
+    std::sort(scores.begin(), scores.end());
+    const double position = percentile / 100 * static_cast<double>(scores.size() - 1);
     const auto lo = static_cast<std::size_t>(std::floor(position));
-    const auto hi = std::min(lo + 1, sorted.size() - 1);
-    m_threshold = sorted[lo] + (sorted[hi] - sorted[lo]) * (position - static_cast<double>(lo));
+    const auto hi = std::min(lo + 1, scores.size() - 1);
+    return scores[lo] + (scores[hi] - scores[lo]) * (position - static_cast<double>(lo));
 }
 
-int OodGate::components() const { return static_cast<int>(m_basis.size(1)); }
-int OodGate::featureCount() const { return static_cast<int>(m_means.size(1)); }
+int OodGate::components() const { return static_cast<int>(m_features.basis.size(1)); }
+int OodGate::featureCount() const { return static_cast<int>(m_features.means.size(1)); }
 
 StateDict OodGate::toState() const {
-    const auto number = [](double v) { return torch::tensor({v}, torch::kDouble); };
-    return {{"means", m_means.to(at::kFloat)},
-            {"basis", m_basis.to(at::kFloat)},
-            {"variances", m_variances.to(at::kDouble)},
-            {"residual_variance", number(m_residualVariance)},
-            {"threshold", number(m_threshold)},
-            {"train_images", number(m_trainImages)}};
+    StateDict state;
+    store(state, "features.", m_features);
+    if (m_spread && m_appearance) {
+        store(state, "spread.", *m_spread);
+        store(state, "appearance.", *m_appearance);
+    }
+    state.push_back({"threshold", number(m_threshold)});
+    state.push_back({"train_images", number(m_trainImages)});
+    return state;
 }
 
 std::optional<OodGate> OodGate::fromState(const StateDict &state) {
-    const at::Tensor *means = find(state, "means"), *basis = find(state, "basis"),
-                     *variances = find(state, "variances");
-    if (!means || !basis || !variances || means->dim() != 2 || basis->dim() != 2 ||
-        variances->dim() != 1 || basis->size(0) != means->size(1) ||
-        basis->size(1) != variances->size(0) || means->size(0) < 1)
-        return std::nullopt;
     OodGate gate;
-    gate.m_means = means->to(at::kDouble).contiguous();
-    gate.m_basis = basis->to(at::kDouble).contiguous();
-    gate.m_variances = variances->to(at::kDouble).contiguous();
-    gate.m_residualVariance = scalar(find(state, "residual_variance"));
+    if (auto features = restore(state, "features.")) {
+        gate.m_features = std::move(*features);
+        gate.m_spread = restore(state, "spread.");
+        gate.m_appearance = restore(state, "appearance.");
+        if (!gate.m_spread || !gate.m_appearance)
+            return std::nullopt; // damaged
+    } else if (auto legacy = restore(state, "")) {
+        gate.m_features = std::move(*legacy); // features alone
+    } else {
+        return std::nullopt;
+    }
     gate.m_threshold = scalar(find(state, "threshold"));
     const double images = scalar(find(state, "train_images"));
     gate.m_trainImages = std::isfinite(images) ? static_cast<int>(images) : 0;
-    if (!(gate.m_residualVariance > 0) || !(gate.m_threshold > 0) || std::isinf(gate.m_threshold) ||
-        !(gate.m_variances.min().item<double>() > 0))
+    if (!(gate.m_threshold > 0) || std::isinf(gate.m_threshold))
         return std::nullopt; // damaged, or never given a threshold
     return gate;
 }

@@ -256,13 +256,18 @@ void gateSection(HtmlPage &page, const RunRecord &run) {
                        "classified without a warning.");
         return;
     }
+    const std::string from = gate.value("threshold_from", std::string("val"));
     page.paragraph(
-        "A Mahalanobis distance on the network's pooled features (Lee et al. 2018), fitted on " +
+        "Mahalanobis distances of the network's pooled features, their spread over the image "
+        "and the image's coarse appearance (Lee et al. 2018), fitted on " +
         std::to_string(gate.value("train_images", 0)) + " training images (" +
         std::to_string(gate.value("components", 0)) + " directions); an image scoring above " +
-        formatNumber(gate.value("threshold", nlohmann::json()), 1) +
-        " (the 99th percentile of the " + gate.value("threshold_from", std::string("val")) +
-        " images) is reported as unlike the training images. It flags " +
+        formatNumber(gate.value("threshold", nlohmann::json()), 1) + " (" +
+        (from == "cross-fitted"
+             ? std::string("the 99th percentile of the training images' scores under gates "
+                           "fitted without them, rescaled to the validation images")
+             : "the 99th percentile of the " + from + " images") +
+        ") is reported as unlike the training images. It flags " +
         std::to_string(gate.value("test_flagged", 0)) + " of the " +
         std::to_string(run.summaryAt("test").value("images", 0)) + " test images.");
 }

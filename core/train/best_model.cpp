@@ -85,18 +85,18 @@ RunSummary::Gate storeOodGate(NetworkImpl &network,
     summary.trainImages = static_cast<int>(fit.trainImages);
     summary.components = fit.gate.components();
     summary.threshold = fit.gate.threshold();
-    summary.thresholdFrom = fit.thresholdFrom == "held-out" ? "val" : "train";
+    summary.thresholdFrom = fit.thresholdFrom;
     const FeatureRows test = collectFeatures(
         network, index, data.split.test, data.labelsOf(data.split.test), loading, device, cancel);
     if (!test.labels.empty())
-        for (double score : fit.gate.score(test.features))
+        for (double score : fit.gate.score(test.inputs))
             summary.testFlagged += score > fit.gate.threshold();
     best.oodGate = fit.gate.toState();
     std::ostringstream line;
     line.precision(3);
     line << "out-of-distribution gate: fitted on " << summary.trainImages << " training images ("
-         << summary.components << " components), threshold " << summary.threshold << " from the "
-         << summary.thresholdFrom << " images; it flags " << summary.testFlagged << " of "
+         << summary.components << " components), threshold " << summary.threshold << " ("
+         << summary.thresholdFrom << "); it flags " << summary.testFlagged << " of "
          << test.labels.size() << " test images";
     logLine = line.str();
     return summary;

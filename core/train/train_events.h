@@ -67,7 +67,7 @@ struct RunSummary {
     struct Gate {
         int trainImages = 0, components = 0;
         double threshold = 0;
-        std::string thresholdFrom;   // "val" or "train"
+        std::string thresholdFrom;   // "val" or "cross-fitted" (GateFit)
         std::size_t testFlagged = 0; // test images above the threshold
     };
     std::optional<Gate> gate;
