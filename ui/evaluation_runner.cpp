@@ -35,10 +35,19 @@ void EvaluationRunner::cancel() {
 }
 
 void EvaluationRunner::evaluate(const QString &model, const QString &dataset, Split split) {
-    cancel();
-    m_job.waitForFinished(); // cancelled: returns at its next batch
+    if (m_job.isRunning()) {
+        m_next = Request{model, dataset, split};
+        cancel(); // onFinished starts the new one
+        return;
+    }
+    start({model, dataset, split});
+}
+
+void EvaluationRunner::start(const Request &request) {
     m_cancel = std::make_shared<CancelToken>();
     const auto token = m_cancel;
+    const QString model = request.model, dataset = request.dataset;
+    const Split split = request.split;
     m_job.setFuture(QtConcurrent::run([this, model, dataset, split, token] {
         Outcome outcome;
         outcome.model = model;
@@ -74,6 +83,12 @@ void EvaluationRunner::evaluate(const QString &model, const QString &dataset, Sp
 }
 
 void EvaluationRunner::onFinished() {
+    if (m_next) { // replaced: its outcome no longer matters
+        const Request next = *m_next;
+        m_next.reset();
+        start(next);
+        return;
+    }
     const Outcome outcome = m_job.result();
     if (outcome.cancelled)
         Q_EMIT cancelled();

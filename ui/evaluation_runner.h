@@ -5,6 +5,7 @@
 #include <QObject>
 #include <QString>
 #include <memory>
+#include <optional>
 
 #include "eval/evaluation.h"
 #include "eval/operating_point.h"
@@ -20,7 +21,9 @@ namespace cxr::ui {
 // Runs the Evaluation page's slow work off the GUI thread: scanning the
 // dataset and evaluating a model on a split (a few seconds to minutes), and
 // writing an operating point into a model file (about a second). Never
-// blocks the caller; a new evaluation cancels the one that runs.
+// blocks the caller: a new evaluation cancels the one that runs and starts
+// when that one stops (at its next batch); the replaced one reports
+// nothing.
 class EvaluationRunner : public QObject {
     Q_OBJECT
   public:
@@ -45,6 +48,10 @@ class EvaluationRunner : public QObject {
     void saveFailed(const QString &error);
 
   private:
+    struct Request {
+        QString model, dataset;
+        cxr::Split split;
+    };
     struct Outcome {
         QString model;
         std::shared_ptr<const Evaluation> evaluation;
@@ -52,11 +59,13 @@ class EvaluationRunner : public QObject {
         bool cancelled = false;
     };
     void onFinished();
+    void start(const Request &request);
 
     QFutureWatcher<Outcome> m_job;
     QFutureWatcher<QString> m_save; // the error, empty on success
     QString m_saving;
     std::shared_ptr<CancelToken> m_cancel;
+    std::optional<Request> m_next; // asked for while another ran
 };
 
 } // namespace cxr::ui

@@ -111,5 +111,26 @@ TEST(EvaluationPage, ANonDatasetIsAMessageNotACrash) {
     EXPECT_EQ(page.evaluation(), nullptr);
 }
 
+// A second evaluation asked for while one runs replaces it: the first is
+// cancelled and reports nothing, the second's result arrives alone.
+TEST(EvaluationRunner, ASecondEvaluationReplacesTheFirst) {
+    Fixture f;
+    const std::filesystem::path second = f.dir / "second.pt";
+    std::filesystem::copy_file(f.model, second);
+    ui::EvaluationRunner runner;
+    QSignalSpy evaluated(&runner, &ui::EvaluationRunner::evaluated);
+    QSignalSpy cancelled(&runner, &ui::EvaluationRunner::cancelled);
+    QSignalSpy failed(&runner, &ui::EvaluationRunner::failed);
+    runner.evaluate(qpath(f.model), qpath(f.data), Split::Test);
+    runner.evaluate(qpath(second), qpath(f.data), Split::Test);
+    EXPECT_TRUE(runner.isEvaluating());
+    ASSERT_TRUE(evaluated.wait(120000));
+    EXPECT_FALSE(evaluated.wait(500)); // nothing more comes
+    ASSERT_EQ(evaluated.count(), 1);
+    EXPECT_EQ(evaluated.at(0).at(0).toString(), qpath(second));
+    EXPECT_EQ(cancelled.count(), 0);
+    EXPECT_EQ(failed.count(), 0);
+}
+
 } // namespace
 } // namespace cxr
