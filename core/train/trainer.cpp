@@ -1,13 +1,10 @@
 // SPDX-License-Identifier: MIT
 // A run from start (or resumption) to summary: set up the data, network,
 // step strategy and optimiser; then per epoch the epoch loop, validation,
-// the run folder's rows and checkpoints; then the test of the best model.
-// In a job of several processes every rank runs this in step; rank 0 alone
-// touches the run folder and shares what it read or decided (RunSync).
+// the run folder's rows and checkpoints; then the test of the best model
+// (train/training_run_end.cpp).
 #include "train/trainer.h"
 
-#include <algorithm>
-#include <chrono>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
@@ -15,9 +12,6 @@
 
 #include "compute_threads.h"
 #include "errors.h"
-#include "eval/validation_fit.h"
-#include "models/device.h"
-#include "train/best_model.h"
 #include "train/epoch_loop.h"
 #include "train/initial_weights.h"
 #include "train/optimiser.h"
@@ -29,17 +23,14 @@
 #include "train/sharding.h"
 #include "train/step_strategy.h"
 #include "train/training_data.h"
+#include "train/training_run.h"
 #include "weights/checkpoint.h"
 
 namespace cxr {
 namespace fs = std::filesystem;
-using Clock = std::chrono::steady_clock;
+using Clock = TrainingClock;
 
 namespace {
-
-double secondsSince(Clock::time_point start) {
-    return std::chrono::duration<double>(Clock::now() - start).count();
-}
 
 std::string bytesOf(const at::Tensor &tensor) {
     const at::Tensor bytes = tensor.contiguous();
@@ -47,68 +38,11 @@ std::string bytesOf(const at::Tensor &tensor) {
                        static_cast<std::size_t>(bytes.numel()));
 }
 
-class Trainer {
-  public:
-    Trainer(const DatasetIndex &index,
-            std::optional<TrainConfig> config,
-            fs::path dir,
-            const ExecutionOptions &execution,
-            TrainObserver &observer,
-            const CancelToken *cancel)
-        : m_index(index), m_requested(std::move(config)), m_dir(std::move(dir)),
-          m_execution(execution), m_observer(observer), m_cancel(cancel),
-          m_device(resolveDevice(execution.device)),
-          m_sync(execution.sync ? execution.sync : std::shared_ptr<RunSync>(makeLocalSync())) {}
-
-    RunSummary run();
-
-  private:
-    bool resuming() const { return !m_requested; }
-    void agreeOnTheRun();
-    void leaderOpensTheRun();
-    void setUpTraining();
-    void trainEpoch();
-    Predictions predict(const std::vector<std::size_t> &samples);
-    std::optional<ValidationFit> fitBestOnValidation(Checkpoint *best);
-    RunSummary::Gate fitOodGate(Checkpoint &best);
-    RunSummary testBest(bool earlyStopped);
-    Checkpoint checkpoint(const RunProgress &progress) const;
-    void saveLast();
-    void log(const std::string &line) {
-        if (!m_sync->leads())
-            return;
-        if (m_run)
-            m_run->log(line);
-        m_observer.onLog(line);
-    }
-
-    const DatasetIndex &m_index;
-    std::optional<TrainConfig> m_requested; // nullopt: resume with the stored one
-    fs::path m_dir;
-    ExecutionOptions m_execution;
-    TrainObserver &m_observer;
-    const CancelToken *m_cancel;
-    c10::Device m_device;
-    std::shared_ptr<RunSync> m_sync;
-
-    TrainConfig m_config;
-    std::optional<RunDirectory> m_run; // rank 0 only
-    std::optional<Checkpoint> m_last;  // rank 0, resuming: last.pt, until set up
-    TrainingData m_data;
-    Network m_network;
-    std::unique_ptr<StepStrategy> m_strategy;
-    std::unique_ptr<torch::optim::Optimizer> m_optimiser;
-    std::unique_ptr<GradientSync> m_gradients;
-    std::unique_ptr<EpochLoop> m_loop;
-    BatchLoader::Options m_loading; // the strategies' loading, for the gate's passes
-    RunProgress m_progress;
-    Clock::time_point m_started = Clock::now();
-    RunSummary::Times m_times; // where the time went, for summary.json and the log
-};
+} // namespace
 
 // Rank 0 reads or creates the run folder and makes the network; a failure
 // there is shared, so that every rank stops with rank 0's reason.
-void Trainer::leaderOpensTheRun() {
+void TrainingRun::leaderOpensTheRun() {
     if (resuming()) {
         m_run = RunDirectory::open(m_dir);
         m_config = m_run->config();
@@ -147,7 +81,7 @@ void Trainer::leaderOpensTheRun() {
     }
 }
 
-void Trainer::agreeOnTheRun() {
+void TrainingRun::agreeOnTheRun() {
     std::string problem;
     if (m_sync->leads()) {
         try {
@@ -201,7 +135,7 @@ void Trainer::agreeOnTheRun() {
     }
 }
 
-void Trainer::setUpTraining() {
+void TrainingRun::setUpTraining() {
     const std::size_t world = static_cast<std::size_t>(m_sync->worldSize());
     if (static_cast<std::size_t>(m_config.batchSize) % world != 0)
         throw Error("the batch size (" + std::to_string(m_config.batchSize) +
@@ -280,7 +214,7 @@ void Trainer::setUpTraining() {
     m_strategy->prepare();
 }
 
-Checkpoint Trainer::checkpoint(const RunProgress &progress) const {
+Checkpoint TrainingRun::checkpoint(const RunProgress &progress) const {
     const nlohmann::json metadata = {{"config", toJson(m_config)},
                                      {"task", taskName(m_config.task)},
                                      {"training", progress.toJson()}};
@@ -288,7 +222,7 @@ Checkpoint Trainer::checkpoint(const RunProgress &progress) const {
         *m_network, m_data.view.classes, m_config.preprocessing(), metadata.dump());
 }
 
-void Trainer::saveLast() {
+void TrainingRun::saveLast() {
     // The unfinished epoch's predictions of every rank go into last.pt.
     RunProgress progress = m_progress;
     progress.partial = m_sync->gather(m_progress.partial);
@@ -301,16 +235,7 @@ void Trainer::saveLast() {
     saveCheckpoint(m_run->lastCheckpoint(), last);
 }
 
-// Predictions of the whole job on `samples`: each rank predicts its share,
-// and every rank gets all of them, in the samples' order.
-Predictions Trainer::predict(const std::vector<std::size_t> &samples) {
-    const int world = m_sync->worldSize();
-    const std::vector<std::size_t> mine = strided(samples, m_sync->rank(), world);
-    const Predictions own = m_strategy->predict(mine, m_data.labelsOf(mine));
-    return interleaved(m_sync->gather(own), samples.size(), world);
-}
-
-void Trainer::trainEpoch() {
+void TrainingRun::trainEpoch() {
     const int epoch = m_progress.epoch;
     const double lr = m_config.learningRateAt(epoch);
     setLearningRate(*m_optimiser, lr);
@@ -392,98 +317,7 @@ void Trainer::trainEpoch() {
         m_observer.onEpoch(report);
 }
 
-// Temperature scaling (Guo et al. 2017) fitted on the validation split with
-// the best weights, written into best.pt so that every later prediction
-// uses it. Nothing without validation images.
-// Calibration and operating points on the validation split, into `best`
-// (rank 0's best model; nullptr on the other ranks).
-std::optional<ValidationFit> Trainer::fitBestOnValidation(Checkpoint *best) {
-    if (m_data.split.val.empty())
-        return std::nullopt;
-    const Predictions val = predict(m_data.split.val);
-    ValidationFit fit =
-        fitOnValidation(val.probabilities, val.labels, m_data.view.classes, {}, "val");
-    if (best)
-        best->metadataJson = withValidationFit(best->metadataJson, fit);
-    const Calibration &calibration = fit.calibration;
-    std::ostringstream line;
-    line.precision(3);
-    line << "calibrated on " << val.size() << " validation images: temperature "
-         << calibration.temperature << ", expected calibration error " << calibration.eceBefore
-         << " -> " << calibration.eceAfter;
-    log(line.str());
-    for (const std::string &note : fit.notes)
-        log(note);
-    return fit;
-}
-
-// Rank 0 alone, after testing (no collective follows): fits the
-// out-of-distribution gate to the best weights, its threshold on the
-// validation images, counts the test images it flags, and stores it in
-// best.pt.
-RunSummary::Gate Trainer::fitOodGate(Checkpoint &best) {
-    std::string line;
-    const RunSummary::Gate gate =
-        storeOodGate(*m_network, m_index, m_data, m_loading, m_device, m_cancel, best, line);
-    log(line);
-    return gate;
-}
-
-RunSummary Trainer::testBest(bool earlyStopped) {
-    const auto finishing = Clock::now();
-    // The best weights are rank 0's to read; every rank tests with them.
-    // Rank 0 reads best.pt once and writes it once, with the calibration,
-    // the operating points and the gate.
-    std::optional<Checkpoint> best;
-    if (m_run) {
-        best = loadCheckpoint(m_run->bestCheckpoint());
-        loadStateDict(*m_network, best->stateDict, m_run->bestCheckpoint().string());
-    }
-    std::vector<at::Tensor> state = m_network->parameters();
-    for (const at::Tensor &buffer : m_network->buffers())
-        state.push_back(buffer);
-    m_sync->shareTensors(state);
-    const std::optional<ValidationFit> fit = fitBestOnValidation(best ? &*best : nullptr);
-    RunSummary summary;
-    summary.runDir = m_dir;
-    summary.classes = m_data.view.classes;
-    summary.epochsRun = m_progress.epoch;
-    summary.bestEpoch = m_progress.bestEpoch;
-    summary.earlyStopped = earlyStopped;
-    Predictions test = predict(m_data.split.test);
-    summariseTest(test, fit, m_config.seed, summary);
-    if (m_run && m_data.split.train.size() >= 2) {
-        try {
-            summary.gate = fitOodGate(*best);
-        } catch (const Cancelled &) {
-            // Training and testing are done; a stop now costs only the gate.
-            log("stopped while fitting the out-of-distribution gate: best.pt has none");
-        }
-    }
-    if (best)
-        saveCheckpoint(m_run->bestCheckpoint(), *best);
-    summary.trainImages = m_data.split.train.size();
-    summary.valImages = m_data.split.val.size();
-    summary.testImages = m_data.split.test.size();
-    summary.seconds = m_times;
-    summary.seconds.finish = secondsSince(finishing);
-    summary.seconds.total = secondsSince(m_started);
-    if (m_run) {
-        if (summary.test.count > 0)
-            m_run->writeConfusion("test", m_data.view.classes, summary.test);
-        m_run->writeSummary(summary);
-        writeTestPredictions(*m_run, m_index, m_data, test);
-    }
-    std::ostringstream line;
-    line.precision(4);
-    line << "finished: best epoch " << summary.bestEpoch << ", test accuracy "
-         << summary.test.accuracy << ", balanced accuracy " << summary.test.balancedAccuracy;
-    log(line.str());
-    log(timesLine(summary.seconds));
-    return summary;
-}
-
-RunSummary Trainer::run() {
+RunSummary TrainingRun::run() {
     m_started = Clock::now();
     agreeOnTheRun();
     const ComputeThreadScope threads(m_execution.threads.value_or(m_config.threads));
@@ -502,7 +336,9 @@ RunSummary Trainer::run() {
     return testBest(earlyStopped);
 }
 
-RunSummary runReporting(Trainer &trainer, TrainObserver &observer) {
+namespace {
+
+RunSummary runReporting(TrainingRun &trainer, TrainObserver &observer) {
     try {
         RunSummary summary = trainer.run();
         observer.onFinished(summary);
@@ -524,10 +360,10 @@ RunSummary startRun(const DatasetIndex &index,
                     TrainObserver &observer,
                     const CancelToken *cancel,
                     const ExecutionOptions &execution) {
-    std::unique_ptr<Trainer> trainer;
+    std::unique_ptr<TrainingRun> trainer;
     try {
         validate(config);
-        trainer = std::make_unique<Trainer>(index, config, runDir, execution, observer, cancel);
+        trainer = std::make_unique<TrainingRun>(index, config, runDir, execution, observer, cancel);
     } catch (const std::exception &e) {
         observer.onFailed(e.what());
         throw;
@@ -540,7 +376,7 @@ RunSummary resumeRun(const DatasetIndex &index,
                      TrainObserver &observer,
                      const CancelToken *cancel,
                      const ExecutionOptions &execution) {
-    Trainer trainer(index, std::nullopt, runDir, execution, observer, cancel);
+    TrainingRun trainer(index, std::nullopt, runDir, execution, observer, cancel);
     return runReporting(trainer, observer);
 }
 
