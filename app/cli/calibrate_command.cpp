@@ -42,7 +42,8 @@ void printResult(const CalibrateArgs &args, const std::string &out, const ModelC
                                 {"held_out_images", r.gate->heldOutImages},
                                 {"components", r.gate->gate.components()},
                                 {"threshold", r.gate->gate.threshold()},
-                                {"threshold_from", r.gate->thresholdFrom}};
+                                {"threshold_from", r.gate->thresholdFrom},
+                                {"views", r.gate->gate.views()}};
         std::cout << json.dump(2) << "\n";
         return;
     }

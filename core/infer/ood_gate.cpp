@@ -184,6 +184,12 @@ double percentileOf(std::vector<double> scores, double percentile) {
     return scores[lo] + (scores[hi] - scores[lo]) * (position - static_cast<double>(lo));
 }
 
+std::vector<std::string> OodGate::views() const {
+    if (seesLayout())
+        return {"features", "spread", "appearance"};
+    return {"features"};
+}
+
 int OodGate::components() const { return static_cast<int>(m_features.basis.size(1)); }
 int OodGate::featureCount() const { return static_cast<int>(m_features.means.size(1)); }
 

@@ -74,6 +74,8 @@ class OodGate {
     int featureCount() const;
     // Whether spread and appearance are measured too.
     bool seesLayout() const { return m_spread.has_value(); }
+    // "features", then "spread" and "appearance" when it sees layout.
+    std::vector<std::string> views() const;
 
     // One view's class means and shared covariance.
     struct Gaussian {

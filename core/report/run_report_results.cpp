@@ -257,11 +257,14 @@ void gateSection(HtmlPage &page, const RunRecord &run) {
         return;
     }
     const std::string from = gate.value("threshold_from", std::string("val"));
+    const bool layout = gate.contains("views") && gate["views"].size() > 1;
     page.paragraph(
-        "Mahalanobis distances of the network's pooled features, their spread over the image "
-        "and the image's coarse appearance (Lee et al. 2018), fitted on " +
-        std::to_string(gate.value("train_images", 0)) + " training images (" +
-        std::to_string(gate.value("components", 0)) + " directions); an image scoring above " +
+        std::string(layout ? "Mahalanobis distances of the network's pooled features, their "
+                             "spread over the image and the image's coarse appearance"
+                           : "A Mahalanobis distance on the network's pooled features") +
+        " (Lee et al. 2018), fitted on " + std::to_string(gate.value("train_images", 0)) +
+        " training images (" + std::to_string(gate.value("components", 0)) +
+        " directions); an image scoring above " +
         formatNumber(gate.value("threshold", nlohmann::json()), 1) + " (" +
         (from == "cross-fitted"
              ? std::string("the 99th percentile of the training images' scores under gates "

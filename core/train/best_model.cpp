@@ -86,6 +86,7 @@ RunSummary::Gate storeOodGate(NetworkImpl &network,
     summary.components = fit.gate.components();
     summary.threshold = fit.gate.threshold();
     summary.thresholdFrom = fit.thresholdFrom;
+    summary.views = fit.gate.views();
     const FeatureRows test = collectFeatures(
         network, index, data.split.test, data.labelsOf(data.split.test), loading, device, cancel);
     if (!test.labels.empty())

@@ -276,7 +276,8 @@ void RunDirectory::writeSummary(const RunSummary &s) const {
                                {"components", s.gate->components},
                                {"threshold", s.gate->threshold},
                                {"threshold_from", s.gate->thresholdFrom},
-                               {"test_flagged", s.gate->testFlagged}};
+                               {"test_flagged", s.gate->testFlagged},
+                               {"views", s.gate->views}};
     if (!s.testCurves.empty())
         summary["test_curves"] = curvesJson(s.classes, s.testCurves);
     if (!s.testReliability.empty()) {

@@ -69,6 +69,9 @@ struct RunSummary {
         double threshold = 0;
         std::string thresholdFrom;   // "val" or "cross-fitted" (GateFit)
         std::size_t testFlagged = 0; // test images above the threshold
+        // What it measures: "features", then "spread" and "appearance"
+        // for gates that see layout (OodGate::seesLayout).
+        std::vector<std::string> views;
     };
     std::optional<Gate> gate;
     // Where this process's wall time went, in seconds (a resumed run: since

@@ -113,6 +113,8 @@ fs::path writeFinishedRun(const fs::path &dir) {
     summary.epochsRun = 2;
     summary.bestEpoch = 2;
     summariseTest(test, fit, 1, summary);
+    summary.gate =
+        RunSummary::Gate{90, 40, 51.5, "cross-fitted", 2, {"features", "spread", "appearance"}};
     run.writeSummary(summary);
     RunDataset dataset;
     dataset.root = dir / "no-such-dataset";
@@ -137,6 +139,9 @@ TEST(RunReport, HasEverySectionWithTheRunsFigures) {
     EXPECT_NE(html.find("not for clinical use"), std::string::npos);
     EXPECT_NE(html.find("0123456789abcdef"), std::string::npos);
     EXPECT_NE(html.find("has 50 images, so the intervals are wide"), std::string::npos);
+    EXPECT_NE(html.find("their spread over the image and the image&#39;s coarse appearance"),
+              std::string::npos);
+    EXPECT_NE(html.find("fitted without them"), std::string::npos);
     // Curves over epochs, ROC, precision-recall, reliability before and after.
     EXPECT_EQ(test::countOf(html, "<svg"), 6u);
     EXPECT_NE(html.find("Test reliability, before"), std::string::npos);

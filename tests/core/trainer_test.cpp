@@ -241,6 +241,8 @@ TEST(Trainer, FrozenBackboneFastPathTrainsOnlyTheHead) {
     EXPECT_GT(gate->threshold(), 0.0);
     ASSERT_TRUE(summary.contains("ood_gate"));
     EXPECT_DOUBLE_EQ(summary["ood_gate"]["threshold"].get<double>(), gate->threshold());
+    EXPECT_TRUE(gate->seesLayout());
+    EXPECT_EQ(summary["ood_gate"]["views"], nlohmann::json({"features", "spread", "appearance"}));
 }
 
 // With augmentation the images change every epoch, so the frozen backbone
