@@ -219,7 +219,7 @@ DatasetAudit auditDataset(const DatasetIndex &index,
         }
     }
     audit.images = read.size();
-    for (const DuplicateGroup &group : findDuplicates(all, options.duplicates)) {
+    for (const DuplicateGroup &group : findDuplicates(all, options.duplicates, cancel)) {
         AuditDuplicate d;
         d.samples = group.members;
         d.exact = group.exact;

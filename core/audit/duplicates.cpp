@@ -20,7 +20,8 @@ constexpr int kProjection = 64; // dimensions of the neighbour search
 // Candidates per image found by each of its smaller scales (crops).
 constexpr int kCropNeighbours = 2;
 // Scale pairs that are aligned before they are compared: the best few by
-// their plain score (a copy's matching scale is always among them).
+// their plain score (a copy's matching scale is nearly always among them;
+// bench/audit_crops.py measures what is missed).
 constexpr int kAlignedScalePairs = 3;
 // The blur (in descriptor pixels) applied to both aligned maps: resampling
 // and a residual shift of a fraction of a pixel would otherwise cost a true
@@ -203,7 +204,8 @@ double duplicateScore(const ImageSurvey &a, const ImageSurvey &b, const std::vec
 }
 
 std::vector<DuplicateGroup> findDuplicates(const std::vector<const ImageSurvey *> &surveys,
-                                           const DuplicateOptions &options) {
+                                           const DuplicateOptions &options,
+                                           const CancelToken *cancel) {
     std::vector<std::size_t> usable;
     for (std::size_t i = 0; i < surveys.size(); ++i)
         if (surveys[i] &&
@@ -218,9 +220,15 @@ std::vector<DuplicateGroup> findDuplicates(const std::vector<const ImageSurvey *
     const std::vector<std::pair<std::size_t, std::size_t>> pairs =
         candidatePairs(white, options.neighbours);
     std::vector<double> scores(pairs.size());
-    parallelFor(pairs.size(), 0, [&](std::size_t p) {
-        scores[p] = bestScaleMatch(white[pairs[p].first], white[pairs[p].second], options.maxShift);
-    });
+    parallelFor(
+        pairs.size(),
+        0,
+        [&](std::size_t p) {
+            scores[p] =
+                bestScaleMatch(white[pairs[p].first], white[pairs[p].second], options.maxShift);
+        },
+        {},
+        cancel);
 
     UnionFind groups(surveys.size());
     std::vector<double> joinedAt(surveys.size(), 1.0);

@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "audit/image_survey.h"
+#include "progress.h"
 
 namespace cxr {
 
@@ -38,9 +39,11 @@ struct DuplicateGroup {
 };
 
 // Groups of two or more, ordered by their first member. Null surveys
-// (images that could not be read) are skipped.
+// (images that could not be read) are skipped. A cancel stops the pairs'
+// scoring (Cancelled is thrown).
 std::vector<DuplicateGroup> findDuplicates(const std::vector<const ImageSurvey *> &surveys,
-                                           const DuplicateOptions &options = {});
+                                           const DuplicateOptions &options = {},
+                                           const CancelToken *cancel = nullptr);
 
 // The score of two surveys given the dataset's whitening (the mean detail
 // per scale, kDetailScales * kDetailLength values).

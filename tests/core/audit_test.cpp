@@ -10,6 +10,7 @@
 #include <opencv2/imgproc.hpp>
 
 #include "audit/dataset_audit.h"
+#include "audit/duplicates.h"
 #include "audit/text_marks.h"
 #include "data/dataset_scan.h"
 #include "data/image_decode.h"
@@ -299,6 +300,26 @@ TEST(DatasetAudit, ExclusionsFileRoundTripsAndUnreadableImagesAreListed) {
     test::writeFile(dir / "exclusions.txt", exclusionsFileText(index, paths));
     EXPECT_EQ(readExclusionsFile(dir / "exclusions.txt"), paths);
     EXPECT_THROW(readExclusionsFile(dir / "missing.txt"), Error);
+}
+
+// Comparing the candidate pairs of a large dataset takes seconds: a cancel
+// stops it. The same surveys without a cancel are compared to the end.
+TEST(DatasetAudit, ACancelStopsTheComparisonOfPairs) {
+    cv::RNG random(5);
+    std::vector<ImageSurvey> surveys(40);
+    for (ImageSurvey &s : surveys) {
+        s.detail.resize(static_cast<std::size_t>(kDetailScales * kDetailLength));
+        for (float &v : s.detail)
+            v = static_cast<float>(random.gaussian(1.0));
+        s.exact = random.next();
+    }
+    std::vector<const ImageSurvey *> all;
+    for (const ImageSurvey &s : surveys)
+        all.push_back(&s);
+    CancelToken cancel;
+    EXPECT_TRUE(findDuplicates(all, {}, &cancel).empty()); // noise: no two alike
+    cancel.cancel();
+    EXPECT_THROW(findDuplicates(all, {}, &cancel), Cancelled);
 }
 
 } // namespace
