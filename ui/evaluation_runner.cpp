@@ -46,9 +46,8 @@ void EvaluationRunner::evaluate(const QString &model, const QString &dataset, Sp
 void EvaluationRunner::start(const Request &request) {
     m_cancel = std::make_shared<CancelToken>();
     const auto token = m_cancel;
-    const QString model = request.model, dataset = request.dataset;
-    const Split split = request.split;
-    m_job.setFuture(QtConcurrent::run([this, model, dataset, split, token] {
+    m_job.setFuture(QtConcurrent::run([this, request, token] {
+        const auto &[model, dataset, split] = request;
         Outcome outcome;
         outcome.model = model;
         try {

@@ -3,6 +3,7 @@
 
 #include <algorithm>
 
+#include "eval/metrics.h"
 #include "eval/network_predictions.h"
 
 namespace cxr {

@@ -6,6 +6,7 @@
 #include <cmath>
 #include <limits>
 #include <numeric>
+#include <stdexcept>
 
 #include "data/transforms.h" // mixSeed
 
@@ -46,19 +47,26 @@ double rocAuc(const std::vector<int> &labels,
     return (rankSum - p * (p + 1) / 2.0) / (p * static_cast<double>(negatives));
 }
 
+double percentileOf(std::vector<double> scores, double percentile) {
+    if (scores.empty())
+        throw std::invalid_argument("a percentile needs scores");
+    std::sort(scores.begin(), scores.end());
+    const double position = percentile / 100 * static_cast<double>(scores.size() - 1);
+    const auto lo = static_cast<std::size_t>(std::floor(position));
+    const auto hi = std::min(lo + 1, scores.size() - 1);
+    return scores[lo] + (scores[hi] - scores[lo]) * (position - static_cast<double>(lo));
+}
+
 namespace {
 
+// The `q` quantile (0-1) of the values that are numbers; NaN when none is.
 double percentile(std::vector<double> values, double q) {
     values.erase(
         std::remove_if(values.begin(), values.end(), [](double v) { return std::isnan(v); }),
         values.end());
     if (values.empty())
         return std::numeric_limits<double>::quiet_NaN();
-    std::sort(values.begin(), values.end());
-    const double position = q * static_cast<double>(values.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(position));
-    const auto hi = std::min(lo + 1, values.size() - 1);
-    return values[lo] + (values[hi] - values[lo]) * (position - static_cast<double>(lo));
+    return percentileOf(std::move(values), 100 * q);
 }
 
 } // namespace

@@ -38,8 +38,6 @@ Metrics computeMetrics(const std::vector<int> &labels,
                        int numClasses,
                        double meanLoss = 0);
 
-// The metrics a confusion matrix ([true][predicted] counts) determines:
-// everything but the AUCs, which need the probabilities (NaN here).
 // One-vs-rest ROC AUC of class `positive` by the Mann-Whitney U statistic
 // (ties count one half); NaN when the class or its complement is absent.
 double rocAuc(const std::vector<int> &labels,
@@ -47,8 +45,14 @@ double rocAuc(const std::vector<int> &labels,
               int numClasses,
               int positive);
 
+// The metrics a confusion matrix ([true][predicted] counts) determines:
+// everything but the AUCs, which need the probabilities (NaN here).
 Metrics metricsFromConfusion(const std::vector<std::vector<std::size_t>> &confusion,
                              double meanLoss = 0);
+
+// The `percentile` (0-100) of scores, interpolated between neighbours.
+// Throws std::invalid_argument for no scores.
+double percentileOf(std::vector<double> scores, double percentile);
 
 struct Interval {
     double low = 0, high = 0;

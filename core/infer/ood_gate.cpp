@@ -174,16 +174,6 @@ std::vector<double> OodGate::score(const GateInputs &inputs) const {
     return {total.data_ptr<double>(), total.data_ptr<double>() + total.numel()};
 }
 
-double percentileOf(std::vector<double> scores, double percentile) {
-    if (scores.empty())
-        throw std::invalid_argument("a percentile needs scores");
-    std::sort(scores.begin(), scores.end());
-    const double position = percentile / 100 * static_cast<double>(scores.size() - 1);
-    const auto lo = static_cast<std::size_t>(std::floor(position));
-    const auto hi = std::min(lo + 1, scores.size() - 1);
-    return scores[lo] + (scores[hi] - scores[lo]) * (position - static_cast<double>(lo));
-}
-
 std::vector<std::string> OodGate::views() const {
     if (seesLayout())
         return {"features", "spread", "appearance"};

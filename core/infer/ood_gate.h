@@ -92,8 +92,4 @@ class OodGate {
     int m_trainImages = 0;
 };
 
-// The `percentile` (0-100) of scores, interpolated. Throws
-// std::invalid_argument for no scores.
-double percentileOf(std::vector<double> scores, double percentile);
-
 } // namespace cxr

@@ -2,6 +2,7 @@
 #include "report/audit_report.h"
 
 #include <algorithm>
+#include <functional>
 #include <sstream>
 
 #include <opencv2/imgproc.hpp>
@@ -32,18 +33,36 @@ std::string labelOf(const DatasetIndex &index, std::size_t sample) {
                : "?";
 }
 
-// A thumbnail of the sample with its split, class and file, or the reason
-// it could not be drawn.
-HtmlPage::Figure thumbnail(const DatasetIndex &index, std::size_t sample, const std::string &note) {
-    const std::string caption = std::string(splitName(index.samples[sample].split)) + ", " +
-                                labelOf(index, sample) + note + ": " + relative(index, sample);
+// A thumbnail of the sample under `caption`, drawn by `draw` from the
+// decoded image (CV_32FC1 in [0, 1]); or the caption with the reason it
+// could not be drawn.
+HtmlPage::Figure picture(const DatasetIndex &index,
+                         std::size_t sample,
+                         const std::string &caption,
+                         const std::function<cv::Mat(const cv::Mat &)> &draw) {
     try {
-        cv::Mat bytes;
-        decodeImage(index.samples[sample].path).pixels.convertTo(bytes, CV_8U, 255.0);
-        return {imageTag(bytes, relative(index, sample), 180), caption};
+        return {imageTag(draw(decodeImage(index.samples[sample].path).pixels),
+                         relative(index, sample),
+                         180),
+                caption};
     } catch (const std::exception &e) {
         return {"", caption + " (" + e.what() + ")"};
     }
+}
+
+cv::Mat eightBit(const cv::Mat &gray) {
+    cv::Mat bytes;
+    gray.convertTo(bytes, CV_8U, 255.0);
+    return bytes;
+}
+
+// A thumbnail of the sample with its split, class and file.
+HtmlPage::Figure thumbnail(const DatasetIndex &index, std::size_t sample, const std::string &note) {
+    return picture(index,
+                   sample,
+                   std::string(splitName(index.samples[sample].split)) + ", " +
+                       labelOf(index, sample) + note + ": " + relative(index, sample),
+                   eightBit);
 }
 
 void summary(HtmlPage &page, const DatasetIndex &index, const DatasetAudit &audit) {
@@ -127,22 +146,21 @@ void patientsSection(HtmlPage &page, const DatasetIndex &index, const DatasetAud
 // A thumbnail of a film with the text-like marks the audit counted boxed
 // in red, so that a reader sees what was counted.
 HtmlPage::Figure markedThumbnail(const DatasetIndex &index, std::size_t sample) {
-    const std::string caption = labelOf(index, sample) + ": " + relative(index, sample);
-    try {
-        const cv::Mat gray = decodeImage(index.samples[sample].path).pixels;
-        cv::Mat bytes, colour;
-        gray.convertTo(bytes, CV_8U, 255.0);
-        cv::cvtColor(bytes, colour, cv::COLOR_GRAY2BGR);
-        const int line = std::max(2, std::max(gray.cols, gray.rows) / 200);
-        for (const cv::Rect &mark : findTextMarks(gray))
-            cv::rectangle(colour,
-                          mark + cv::Size(2 * line, 2 * line) - cv::Point(line, line),
-                          cv::Scalar(0, 0, 255),
-                          line);
-        return {imageTag(colour, relative(index, sample), 180), caption};
-    } catch (const std::exception &e) {
-        return {"", caption + " (" + e.what() + ")"};
-    }
+    return picture(index,
+                   sample,
+                   labelOf(index, sample) + ": " + relative(index, sample),
+                   [](const cv::Mat &gray) {
+                       cv::Mat colour;
+                       cv::cvtColor(eightBit(gray), colour, cv::COLOR_GRAY2BGR);
+                       const int line = std::max(2, std::max(gray.cols, gray.rows) / 200);
+                       for (const cv::Rect &mark : findTextMarks(gray))
+                           cv::rectangle(colour,
+                                         mark + cv::Size(2 * line, 2 * line) -
+                                             cv::Point(line, line),
+                                         cv::Scalar(0, 0, 255),
+                                         line);
+                       return colour;
+                   });
 }
 
 void textMarkExamples(HtmlPage &page, const DatasetIndex &index, const DatasetAudit &audit) {

@@ -110,5 +110,12 @@ TEST(Metrics, BootstrapIntervalsBracketTheEstimate) {
     EXPECT_EQ(ci.accuracy.low, again.accuracy.low); // seeded
 }
 
+TEST(Percentile, InterpolatesBetweenScores) {
+    EXPECT_DOUBLE_EQ(percentileOf({5, 1, 3, 2, 4}, 50), 3);
+    EXPECT_NEAR(percentileOf({1, 2, 3, 4, 5}, 99), 4.96, 1e-12);
+    EXPECT_DOUBLE_EQ(percentileOf({7}, 99), 7);
+    EXPECT_THROW(percentileOf({}, 99), std::invalid_argument);
+}
+
 } // namespace
 } // namespace cxr

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <torch/types.h>
 
+#include "eval/metrics.h"
 #include "infer/ood_gate.h"
 
 namespace cxr {
@@ -74,13 +75,6 @@ TEST(OodGate, TrainingLikeImagesScoreNearThreeAndForeignOnesFarAbove) {
     odd.appearance = foreign(heldOut.inputs.appearance);
     for (double s : gate.score(odd)) // 8 of 256 dimensions: diluted, still far above
         EXPECT_GT(s, 3 * gate.threshold());
-}
-
-TEST(OodGate, PercentileInterpolatesBetweenScores) {
-    EXPECT_DOUBLE_EQ(percentileOf({5, 1, 3, 2, 4}, 50), 3);
-    EXPECT_NEAR(percentileOf({1, 2, 3, 4, 5}, 99), 4.96, 1e-12);
-    EXPECT_DOUBLE_EQ(percentileOf({7}, 99), 7);
-    EXPECT_THROW(percentileOf({}, 99), std::invalid_argument);
 }
 
 TEST(OodGate, StoredStateRoundTripsAndDamageIsRefused) {
